@@ -1,0 +1,121 @@
+// Package cli implements relayout's command line: one file per verb (check,
+// move, plan, apply, serve, demo, version). Verbs call package refactor
+// directly; serve runs package server over stdio.
+package cli
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"sort"
+	"strings"
+	"syscall"
+)
+
+// Exit codes shared by every verb.
+const (
+	ExitOK       = 0 // clean
+	ExitFindings = 1 // findings (violations, unresolved imports) or a failed operation
+	ExitUsage    = 2 // usage or configuration error
+)
+
+// env carries the process environment of one invocation.
+type env struct {
+	ctx    context.Context
+	stdin  io.Reader
+	stdout io.Writer
+	stderr io.Writer
+}
+
+type verb struct {
+	name  string
+	short string
+	run   func(e *env, args []string) int
+}
+
+var verbs = map[string]verb{}
+
+func register(v verb) { verbs[v.name] = v }
+
+// Main runs relayout with args (without the program name) and returns the
+// process exit code. With no arguments and a non-terminal stdin it serves
+// LSP, like gopls.
+func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	e := &env{ctx: ctx, stdin: stdin, stdout: stdout, stderr: stderr}
+	if len(args) == 0 {
+		if f, ok := stdin.(*os.File); ok && !isTerminal(f) {
+			return verbs["serve"].run(e, nil)
+		}
+		usage(stderr)
+		return ExitUsage
+	}
+	switch args[0] {
+	case "-h", "-help", "--help", "help":
+		usage(stdout)
+		return ExitOK
+	case "-v", "-version", "--version":
+		args[0] = "version"
+	}
+	v, ok := verbs[args[0]]
+	if !ok {
+		fmt.Fprintf(stderr, "relayout: unknown command %q\n", args[0])
+		usage(stderr)
+		return ExitUsage
+	}
+	return v.run(e, args[1:])
+}
+
+func usage(w io.Writer) {
+	fmt.Fprintln(w, "relayout keeps a repository within a directory depth limit and moves Python and")
+	fmt.Fprintln(w, "TypeScript/JavaScript modules while fixing every import.")
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "Usage: relayout <command> [flags] [args]")
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "Commands:")
+	names := make([]string, 0, len(verbs))
+	for n := range verbs {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		fmt.Fprintf(w, "  %-8s %s\n", n, verbs[n].short)
+	}
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "Run 'relayout <command> -h' for a command's flags. With no command and stdin not a")
+	fmt.Fprintln(w, "terminal, relayout serves the Language Server Protocol on stdio.")
+}
+
+// newFlags returns a flag set that prints errors and usage to e.stderr.
+func newFlags(e *env, name, argsUsage, desc string) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	fs.Usage = func() {
+		fmt.Fprintf(fs.Output(), "Usage: relayout %s [flags] %s\n\n%s\n\nFlags:\n", name, argsUsage, strings.TrimSpace(desc))
+		fs.PrintDefaults()
+	}
+	return fs
+}
+
+// parseFlags parses args; it returns -1 to continue, or an exit code.
+func parseFlags(fs *flag.FlagSet, args []string) int {
+	if err := fs.Parse(args); err != nil {
+		if err == flag.ErrHelp {
+			return ExitOK
+		}
+		return ExitUsage
+	}
+	return -1
+}
+
+func isTerminal(f *os.File) bool {
+	st, err := f.Stat()
+	if err != nil {
+		return false
+	}
+	return st.Mode()&os.ModeCharDevice != 0
+}

@@ -92,3 +92,6 @@ func FindRoot(dir string) (string, error) {
 		d = parent
 	}
 }
+
+// FileSet returns the workspace's files as a workspace.FileSet.
+func (w *Workspace) FileSet() workspace.FileSet { return workspace.NewDiskSet(w.Listing) }

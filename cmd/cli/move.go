@@ -1,0 +1,151 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/relayout/relayout/refactor"
+	"github.com/relayout/relayout/refactor/edit"
+	"github.com/relayout/relayout/refactor/index"
+	"github.com/relayout/relayout/refactor/move"
+)
+
+func init() {
+	register(verb{name: "move", short: "move files or directories and fix every reference", run: runMove})
+}
+
+const moveHelp = `Move Python and TypeScript/JavaScript modules, packages and directories and
+fix every import that refers to them. Each OLD NEW pair is one move; all
+moves happen at once (so a.py b.py b.py a.py swaps). Paths are relative to
+the current directory. The change is applied all-or-nothing.
+
+The workspace root is the nearest directory at or above the current one
+holding relayout.toml or .git, or --root.`
+
+func runMove(e *env, args []string) int {
+	fs := newFlags(e, "move", "OLD NEW [OLD NEW ...]", moveHelp)
+	dry := fs.Bool("dry-run", false, "compute and print the summary; write nothing")
+	diff := fs.Bool("diff", false, "print a unified diff of the change (implies nothing about writing: combine with --dry-run to only preview)")
+	shim := fs.Bool("shim", false, "leave a compatibility module at each old Python path that re-exports the new one with a DeprecationWarning")
+	updateStrings := fs.Bool("update-strings", false, "also rewrite possible references (dotted paths in other strings and non-code files)")
+	force := fs.Bool("force", false, "overwrite existing targets")
+	root := fs.String("root", "", "workspace root (default: nearest relayout.toml or .git above the current directory)")
+	if code := parseFlags(fs, args); code >= 0 {
+		return code
+	}
+	if fs.NArg() == 0 || fs.NArg()%2 != 0 {
+		fmt.Fprintln(e.stderr, "relayout move: want pairs of OLD NEW paths")
+		fs.Usage()
+		return ExitUsage
+	}
+	cwd, err := os.Getwd()
+	if err != nil {
+		fmt.Fprintf(e.stderr, "relayout move: %v\n", err)
+		return ExitUsage
+	}
+	ws, code := openWorkspace(e, "move", cwd, *root)
+	if ws == nil {
+		return code
+	}
+	var moves []move.Move
+	for i := 0; i < fs.NArg(); i += 2 {
+		from, err1 := relTo(ws.Root, fs.Arg(i))
+		to, err2 := relTo(ws.Root, fs.Arg(i+1))
+		if err := errors.Join(err1, err2); err != nil {
+			fmt.Fprintf(e.stderr, "relayout move: %v\n", err)
+			return ExitUsage
+		}
+		moves = append(moves, move.Move{From: from, To: to})
+	}
+	return applyMoves(e, "move", ws, moves, refactor.MoveOptions{Force: *force, Shim: *shim, UpdateStrings: *updateStrings}, *dry, *diff)
+}
+
+// applyMoves computes, prints and (unless dry) applies a set of moves.
+func applyMoves(e *env, verb string, ws *refactor.Workspace, moves []move.Move, opts refactor.MoveOptions, dry, diff bool) int {
+	opts.Cache, _ = index.OpenCache("")
+	opts.Progress = progressPrinter(e, "parsing")
+	cs, err := ws.Move(e.ctx, moves, opts)
+	clearProgress(e)
+	if err != nil {
+		var me *move.Error
+		if errors.As(err, &me) {
+			fmt.Fprintf(e.stderr, "relayout %s: nothing changed: %v\n", verb, err)
+			return ExitFindings
+		}
+		fmt.Fprintf(e.stderr, "relayout %s: %v\n", verb, err)
+		return ExitFindings
+	}
+	if diff {
+		d, err := edit.Diff(ws.FileSet(), cs)
+		if err != nil {
+			fmt.Fprintf(e.stderr, "relayout %s: %v\n", verb, err)
+			return ExitFindings
+		}
+		fmt.Fprint(e.stdout, d)
+	}
+	for _, w := range cs.Warnings {
+		fmt.Fprintf(e.stderr, "relayout: %s: %s\n", w.Code, w)
+	}
+	if dry {
+		printPlanned(e, cs, true)
+		return ExitOK
+	}
+	sum, err := edit.Apply(ws.Root, ws.FileSet(), cs, edit.ApplyOptions{})
+	if err != nil {
+		fmt.Fprintf(e.stderr, "relayout %s: nothing changed: %v\n", verb, err)
+		return ExitFindings
+	}
+	printPlanned(e, cs, false)
+	if len(sum.DirsCreated) > 0 {
+		fmt.Fprintf(e.stdout, "directories created: %s\n", strings.Join(sum.DirsCreated, ", "))
+	}
+	if len(sum.DirsRemoved) > 0 {
+		fmt.Fprintf(e.stdout, "directories removed: %s\n", strings.Join(sum.DirsRemoved, ", "))
+	}
+	return ExitOK
+}
+
+func printPlanned(e *env, cs *edit.ChangeSet, dry bool) {
+	prefix := ""
+	if dry {
+		prefix = "would have "
+	}
+	refs := 0
+	for _, p := range cs.EditedFiles() {
+		refs += len(cs.Edits[p])
+	}
+	fmt.Fprintf(e.stdout, "%smoved %d files, rewrote %d references in %d files, created %d files, deleted %d files; %d warnings\n",
+		prefix, len(cs.Renames), refs, len(cs.EditedFiles()), len(cs.Creates), len(cs.Deletes), len(cs.Warnings))
+}
+
+// relTo converts a path given relative to the current directory into a
+// slash-separated path relative to root.
+func relTo(root, p string) (string, error) {
+	abs, err := filepath.Abs(p)
+	if err != nil {
+		return "", err
+	}
+	// Resolve symlinks in the existing part of the path so it compares with
+	// the resolved root.
+	dir, rest := abs, ""
+	for {
+		if real, err := filepath.EvalSymlinks(dir); err == nil {
+			abs = filepath.Join(real, rest)
+			break
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			break
+		}
+		rest = filepath.Join(filepath.Base(dir), rest)
+		dir = parent
+	}
+	rel, err := filepath.Rel(root, abs)
+	if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+		return "", fmt.Errorf("%s is outside the workspace root %s", p, root)
+	}
+	return filepath.ToSlash(rel), nil
+}

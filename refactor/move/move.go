@@ -1,0 +1,360 @@
+// Package move computes the change set for moving files and directories
+// of a workspace: every reference that resolved before the moves resolves
+// after them to the same file at its new path. It is a pure function of
+// (index, moves): it reads files but writes nothing.
+//
+// Moves are simultaneous: every source names a file or directory of the
+// current tree (so a→b, b→a swaps). A file move inside a directory move
+// overrides it for that file.
+//
+// The package must not import server, cmd, go.lsp.dev or zap.
+package move
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/relayout/relayout/refactor/config"
+	"github.com/relayout/relayout/refactor/depth"
+	"github.com/relayout/relayout/refactor/edit"
+	"github.com/relayout/relayout/refactor/index"
+	"github.com/relayout/relayout/refactor/pyresolve"
+	"github.com/relayout/relayout/refactor/tsmove"
+	"github.com/relayout/relayout/refactor/tsresolve"
+	"github.com/relayout/relayout/refactor/workspace"
+)
+
+// Move is one requested move of a file or directory; paths are
+// slash-separated and workspace-relative. The target may rename.
+type Move struct {
+	From string `json:"from"`
+	To   string `json:"to"`
+}
+
+// Options configures Compute.
+type Options struct {
+	// Root is the absolute workspace root on disk, used to check that
+	// targets do not leave it through symlinks ("" skips that check).
+	Root string
+	// Force allows overwriting existing targets.
+	Force bool
+	// Shim leaves a module at each old Python path that re-exports the new
+	// one and emits a DeprecationWarning.
+	Shim bool
+	// UpdateStrings also rewrites "possible references": dotted module
+	// paths in other strings and non-code files.
+	UpdateStrings bool
+	// Config supplies [python] roots, [typescript] specifiers and the depth
+	// rule (nil = defaults).
+	Config *config.Config
+}
+
+// Error lists every problem that makes a set of moves impossible. Nothing
+// was changed.
+type Error struct {
+	Problems []string
+}
+
+func (e *Error) Error() string {
+	if len(e.Problems) == 1 {
+		return e.Problems[0]
+	}
+	return fmt.Sprintf("%d problems:\n  %s", len(e.Problems), strings.Join(e.Problems, "\n  "))
+}
+
+// engine holds the state of one Compute call.
+type engine struct {
+	ctx  context.Context
+	ix   *index.Index
+	opts Options
+	cfg  *config.Config
+	fs   workspace.FileSet
+	cs   *edit.ChangeSet
+
+	fileMap map[string]string // old file → new file (moved files only)
+	dirMap  map[string]string // old dir → new dir (directory moves, with subdirs)
+
+	after   *overlay
+	pyOld   *pyresolve.Resolver
+	pyNew   *pyresolve.Resolver
+	tsNew   *tsresolve.Resolver
+	created map[string]bool // files created (new paths)
+
+	edited   map[string][]edit.TextEdit
+	srcCache map[string][]byte
+	tsCtx    *tsmove.Context
+}
+
+// Compute returns the change set that performs moves on the indexed
+// workspace. The index must cover every file that may reference a moved
+// file (or be built over candidates found by Candidates) and its FileSet
+// must list the whole workspace. Validation problems are an *Error.
+func Compute(ctx context.Context, ix *index.Index, moves []Move, opts Options) (*edit.ChangeSet, error) {
+	cfg := opts.Config
+	if cfg == nil {
+		cfg = config.Default()
+	}
+	e := &engine{ctx: ctx, ix: ix, opts: opts, cfg: cfg, fs: ix.FS, cs: edit.NewChangeSet(),
+		fileMap: map[string]string{}, dirMap: map[string]string{}, created: map[string]bool{}, edited: map[string][]edit.TextEdit{}}
+	if err := e.expand(moves); err != nil {
+		return nil, err
+	}
+	e.pyOld = ix.Python
+	e.planPackages()
+	e.buildAfter()
+	if err := e.rewrite(); err != nil {
+		return nil, err
+	}
+	e.rewriteTSConfigs()
+	e.possibleReferences()
+	e.shims()
+	e.removeEmptyDirs()
+	e.depthWarnings()
+	for p, es := range e.edited {
+		e.cs.Edits[p] = dedupe(es)
+	}
+	sort.Slice(e.cs.Renames, func(i, j int) bool { return e.cs.Renames[i].From < e.cs.Renames[j].From })
+	sort.Slice(e.cs.Creates, func(i, j int) bool { return e.cs.Creates[i].Path < e.cs.Creates[j].Path })
+	return e.cs, nil
+}
+
+// Targets returns the new paths of moved files, old → new, after
+// expanding directories (exposed for callers that prefilter candidates).
+func Targets(fs workspace.FileSet, moves []Move) (map[string]string, error) {
+	e := &engine{fs: fs, fileMap: map[string]string{}, dirMap: map[string]string{}, cfg: config.Default()}
+	if err := e.expand(moves); err != nil {
+		return nil, err
+	}
+	return e.fileMap, nil
+}
+
+func cleanRel(p string) (string, bool) {
+	p = strings.ReplaceAll(p, "\\", "/")
+	if path.IsAbs(p) {
+		return "", false
+	}
+	c := path.Clean(p)
+	if c == ".." || strings.HasPrefix(c, "../") {
+		return "", false
+	}
+	if c == "." {
+		c = ""
+	}
+	return c, true
+}
+
+// expand validates the moves and fills fileMap and dirMap.
+func (e *engine) expand(moves []Move) error {
+	var problems []string
+	type claim struct {
+		from     string
+		specific bool
+	}
+	claimed := map[string]claim{} // new path → source
+	explicit := map[string]bool{}
+	for _, m := range moves {
+		if from, ok := cleanRel(m.From); ok && e.fs.HasFile(from) {
+			explicit[from] = true
+		}
+	}
+	for _, m := range moves {
+		from, ok1 := cleanRel(m.From)
+		to, ok2 := cleanRel(m.To)
+		switch {
+		case !ok1 || from == "":
+			problems = append(problems, fmt.Sprintf("source %q is outside the workspace root", m.From))
+			continue
+		case !ok2 || to == "":
+			problems = append(problems, fmt.Sprintf("target %q is outside the workspace root", m.To))
+			continue
+		case from == to:
+			problems = append(problems, fmt.Sprintf("%s: source and target are the same", m.From))
+			continue
+		case strings.HasPrefix(to+"/", from+"/"):
+			problems = append(problems, fmt.Sprintf("cannot move %s into itself (%s)", from, to))
+			continue
+		}
+		if e.opts.Root != "" {
+			if err := checkInsideRoot(e.opts.Root, to); err != nil {
+				problems = append(problems, err.Error())
+				continue
+			}
+		}
+		switch {
+		case e.fs.HasFile(from):
+			if e.fs.HasDir(to) {
+				problems = append(problems, fmt.Sprintf("target %s is a directory: give the full new file path", to))
+				continue
+			}
+			if c, dup := claimed[to]; dup {
+				problems = append(problems, fmt.Sprintf("%s and %s are both moved onto %s", c.from, from, to))
+				continue
+			}
+			claimed[to] = claim{from, true}
+			e.fileMap[from] = to
+		case e.fs.HasDir(from):
+			if e.fs.HasFile(to) {
+				problems = append(problems, fmt.Sprintf("target %s is a file: cannot move directory %s onto it", to, from))
+				continue
+			}
+			e.dirMap[from] = to
+			for _, f := range e.fs.Files() {
+				if !strings.HasPrefix(f, from+"/") || explicit[f] {
+					continue
+				}
+				nt := to + f[len(from):]
+				if c, dup := claimed[nt]; dup {
+					problems = append(problems, fmt.Sprintf("%s and %s are both moved onto %s", c.from, f, nt))
+					continue
+				}
+				claimed[nt] = claim{f, false}
+				e.fileMap[f] = nt
+			}
+		default:
+			problems = append(problems, fmt.Sprintf("source %s does not exist (or is ignored)", m.From))
+		}
+	}
+	// Targets that exist and are not vacated.
+	var targets []string
+	for to := range claimed {
+		targets = append(targets, to)
+	}
+	sort.Strings(targets)
+	for _, to := range targets {
+		if !e.fs.HasFile(to) {
+			continue
+		}
+		if _, vacated := e.fileMap[to]; vacated {
+			continue
+		}
+		if strings.EqualFold(to, claimed[to].from) {
+			continue // case-only rename
+		}
+		if e.opts.Force {
+			e.cs.Deletes = append(e.cs.Deletes, to)
+			e.cs.Warnings = append(e.cs.Warnings, edit.Warning{Path: to, Code: "info", Msg: "existing file overwritten (--force)"})
+			continue
+		}
+		problems = append(problems, fmt.Sprintf("target %s already exists (use --force to overwrite)", to))
+	}
+	// A file's new path must not sit below another file's new path.
+	for to := range claimed {
+		for d := path.Dir(to); d != "."; d = path.Dir(d) {
+			if _, isFile := claimed[d]; isFile {
+				problems = append(problems, fmt.Sprintf("%s would need %s to be a directory, but a file is moved there", to, d))
+			} else if e.fs.HasFile(d) {
+				if _, vacated := e.fileMap[d]; !vacated {
+					problems = append(problems, fmt.Sprintf("%s would need %s to be a directory, but it is a file", to, d))
+				}
+			}
+		}
+	}
+	if len(problems) > 0 {
+		sort.Strings(problems)
+		return &Error{Problems: problems}
+	}
+	for from, to := range e.fileMap {
+		e.cs.Renames = append(e.cs.Renames, edit.Rename{From: from, To: to})
+	}
+	return nil
+}
+
+// checkInsideRoot fails when the nearest existing ancestor of rel resolves
+// (through symlinks) outside root.
+func checkInsideRoot(root, rel string) error {
+	realRoot, err := filepath.EvalSymlinks(root)
+	if err != nil {
+		return fmt.Errorf("resolve workspace root: %w", err)
+	}
+	for d := path.Dir(rel); ; d = path.Dir(d) {
+		full := filepath.Join(root, filepath.FromSlash(d))
+		if d == "." {
+			return nil
+		}
+		if _, err := os.Lstat(full); err == nil {
+			real, err := filepath.EvalSymlinks(full)
+			if err != nil {
+				return fmt.Errorf("target %s: %w", rel, err)
+			}
+			if real != realRoot && !strings.HasPrefix(real, realRoot+string(filepath.Separator)) {
+				return fmt.Errorf("target %s leaves the workspace root through the symlink %s", rel, d)
+			}
+			return nil
+		} else if !errors.Is(err, os.ErrNotExist) {
+			return fmt.Errorf("target %s: %w", rel, err)
+		}
+	}
+}
+
+// newPath maps an old file path to its new path.
+func (e *engine) newPath(p string) string {
+	if n, ok := e.fileMap[p]; ok {
+		return n
+	}
+	return p
+}
+
+// newDir maps an old directory to its new place (directory moves), or
+// returns it unchanged.
+func (e *engine) newDir(d string) string {
+	best := ""
+	for from := range e.dirMap {
+		if (d == from || strings.HasPrefix(d, from+"/")) && len(from) > len(best) {
+			best = from
+		}
+	}
+	if best == "" {
+		return d
+	}
+	return e.dirMap[best] + d[len(best):]
+}
+
+// newTarget maps a resolution target to its new place.
+func (e *engine) newTarget(t workspace.Target) workspace.Target {
+	if t.Dir {
+		t.Path = e.newDir(t.Path)
+	} else {
+		t.Path = e.newPath(t.Path)
+	}
+	return t
+}
+
+func (e *engine) addEdit(file string, start, end int, text string) {
+	e.edited[file] = append(e.edited[file], edit.TextEdit{Start: start, End: end, New: text})
+}
+
+func (e *engine) warn(file string, line int, code, format string, args ...any) {
+	e.cs.Warnings = append(e.cs.Warnings, edit.Warning{Path: file, Line: line, Code: code, Msg: fmt.Sprintf(format, args...)})
+}
+
+func dedupe(es []edit.TextEdit) []edit.TextEdit {
+	sort.SliceStable(es, func(i, j int) bool { return es[i].Start < es[j].Start })
+	out := es[:0]
+	for i, x := range es {
+		if i > 0 && x == es[i-1] {
+			continue
+		}
+		out = append(out, x)
+	}
+	return out
+}
+
+func (e *engine) depthWarnings() {
+	rule := depth.Rule{Max: e.cfg.Depth.Max, Root: e.cfg.Depth.Root, Exclude: e.cfg.Depth.Exclude}
+	var olds []string
+	for old := range e.fileMap {
+		olds = append(olds, old)
+	}
+	sort.Strings(olds)
+	for _, old := range olds {
+		if v, ok := rule.CheckFile(e.fileMap[old]); ok {
+			e.warn(v.Path, 0, "too-deep", "target is still at level %d, deeper than the limit of %d", v.Level, v.Max)
+		}
+	}
+}

@@ -1,0 +1,392 @@
+package move
+
+import (
+	"bytes"
+	"path"
+	"strings"
+
+	"github.com/relayout/relayout/parsers"
+	"github.com/relayout/relayout/refactor/index"
+	"github.com/relayout/relayout/refactor/pyresolve"
+	"github.com/relayout/relayout/refactor/workspace"
+)
+
+// rewrite computes the text edits of every indexed file.
+func (e *engine) rewrite() error {
+	for _, p := range e.ix.Files() {
+		if err := e.ctx.Err(); err != nil {
+			return err
+		}
+		f := e.ix.File(p)
+		if f == nil || len(f.Imports) == 0 {
+			continue
+		}
+		if f.Lang == parsers.Python {
+			e.rewritePython(f)
+		} else {
+			e.rewriteTS(f)
+		}
+	}
+	return nil
+}
+
+// modPath returns the module path of a Python target: the file without
+// extension, or the package directory for __init__ files and namespace
+// packages.
+func modPath(t workspace.Target) string {
+	if t.Dir {
+		return t.Path
+	}
+	p := strings.TrimSuffix(strings.TrimSuffix(t.Path, ".pyi"), ".py")
+	if path.Base(p) == "__init__" {
+		p = path.Dir(p)
+		if p == "." {
+			p = ""
+		}
+	}
+	return p
+}
+
+// origRoot returns the old source root against which the absolute name
+// module was written for target t, or "" when unknown.
+func (e *engine) origRoot(module string, t workspace.Target) (string, bool) {
+	mp := modPath(t)
+	for _, r := range e.pyOld.Roots() {
+		if name, ok := pyresolve.ModuleName(r, mp); ok && name == module {
+			return r, true
+		}
+	}
+	return "", false
+}
+
+// absExpr returns the absolute dotted name of module path mp in the new
+// tree, preferring the source root the original reference used.
+func (e *engine) absExpr(mp, preferRoot string, hasPrefer bool) (string, bool) {
+	if hasPrefer {
+		nr := e.newDir(preferRoot)
+		for _, r := range []string{preferRoot, nr} {
+			if r == "" || strings.HasPrefix(mp, r+"/") {
+				if name, ok := pyresolve.ModuleName(r, mp); ok && name != "" && e.absResolves(name, mp) {
+					return name, true
+				}
+			}
+		}
+	}
+	for _, r := range e.pyNew.Roots() {
+		if r == "" || strings.HasPrefix(mp, r+"/") {
+			if name, ok := pyresolve.ModuleName(r, mp); ok && name != "" && e.absResolves(name, mp) {
+				return name, true
+			}
+		}
+	}
+	return "", false
+}
+
+// absResolves checks that name resolves to mp in the new tree.
+func (e *engine) absResolves(name, mp string) bool {
+	t := e.pyNew.Resolve("", name, 0)
+	return t.Status == workspace.Internal && modPath(t) == mp
+}
+
+// relExpr returns the relative form (".x", "..a.b") naming module path mp
+// from the file `from` (new path), and false when dots cannot express it
+// (the common ancestor is not inside from's package hierarchy).
+func (e *engine) relExpr(from, mp string) (string, bool) {
+	pkg := pyresolve.PackageDir(from)
+	root := e.pyNew.RootOf(from)
+	common := commonDir(pkg, mp)
+	if root == "" {
+		if common == "" {
+			return "", false
+		}
+	} else if !strings.HasPrefix(common, root+"/") {
+		return "", false
+	}
+	level := 1 + depthOf(pkg) - depthOf(common)
+	rest := strings.TrimPrefix(strings.TrimPrefix(mp, common), "/")
+	for _, part := range strings.Split(rest, "/") {
+		if rest != "" && !isIdent(part) {
+			return "", false
+		}
+	}
+	expr := strings.Repeat(".", level) + strings.ReplaceAll(rest, "/", ".")
+	t := e.pyNew.Resolve(from, strings.ReplaceAll(rest, "/", "."), level)
+	if t.Status != workspace.Internal || modPath(t) != mp {
+		return "", false
+	}
+	return expr, true
+}
+
+// pyExpr names module path mp from file `from` (new path): relative when
+// the original was relative and dots can express it, else absolute.
+func (e *engine) pyExpr(from, mp string, relative bool, root string, hasRoot bool) (string, bool) {
+	if relative {
+		if s, ok := e.relExpr(from, mp); ok {
+			return s, true
+		}
+	}
+	return e.absExpr(mp, root, hasRoot)
+}
+
+func commonDir(a, b string) string {
+	if a == "" || b == "" {
+		return ""
+	}
+	as, bs := strings.Split(a, "/"), strings.Split(b, "/")
+	n := 0
+	for n < len(as) && n < len(bs) && as[n] == bs[n] {
+		n++
+	}
+	return strings.Join(as[:n], "/")
+}
+
+func depthOf(dir string) int {
+	if dir == "" {
+		return 0
+	}
+	return strings.Count(dir, "/") + 1
+}
+
+func isIdent(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i, c := range s {
+		if c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c > 127 || i > 0 && c >= '0' && c <= '9' {
+			continue
+		}
+		return false
+	}
+	return true
+}
+
+func (e *engine) rewritePython(f *index.File) {
+	p := f.Path
+	fNew := e.newPath(p)
+	fileMoved := fNew != p
+	for _, imp := range f.Imports {
+		switch imp.Kind {
+		case parsers.PyImport, parsers.PyAttribute:
+			if imp.Target.Status != workspace.Internal {
+				continue
+			}
+			tNew := e.newTarget(imp.Target)
+			if tNew == imp.Target {
+				continue
+			}
+			root, has := e.origRoot(imp.Module, imp.Target)
+			expr, ok := e.absExpr(modPath(tNew), root, has)
+			if !ok {
+				e.warn(p, imp.Pos.Line+1, "unexpressible", "cannot name %s as a Python module from its new place; import of %q left unchanged", tNew.Path, imp.Module)
+				continue
+			}
+			if expr != imp.Module {
+				e.addEdit(p, imp.Span.Start, imp.Span.End, expr)
+			}
+		case parsers.PyString:
+			if imp.Target.Status != workspace.Internal {
+				continue
+			}
+			tNew := e.newTarget(imp.Target)
+			if tNew == imp.Target {
+				continue
+			}
+			root, has := e.origRoot(imp.Matched, imp.Target)
+			expr, ok := e.absExpr(modPath(tNew), root, has)
+			if !ok {
+				e.warn(p, imp.Pos.Line+1, "unexpressible", "cannot name %s as a Python module; string %q left unchanged", tNew.Path, imp.Module)
+				continue
+			}
+			if expr != imp.Matched {
+				e.addEdit(p, imp.Span.Start, imp.Span.Start+len(imp.Matched), expr)
+			}
+		case parsers.PyFrom:
+			e.rewriteFrom(f, imp, fNew, fileMoved)
+		}
+	}
+}
+
+type fromName struct {
+	n       parsers.Name
+	newName string
+}
+
+type fromGroup struct {
+	expr  string
+	names []fromName
+}
+
+// rewriteFrom updates one from-import: its module part, the names that
+// are moved submodules (adding `as` to keep the local name), and splits
+// the statement when its names now live in different modules.
+func (e *engine) rewriteFrom(f *index.File, imp index.Import, fNew string, fileMoved bool) {
+	p := f.Path
+	if imp.Target.Status != workspace.Internal {
+		return
+	}
+	relative := imp.Level > 0
+	xNew := e.newTarget(imp.Target)
+	changed := xNew != imp.Target || (fileMoved && relative)
+	for _, nt := range imp.NameTargets {
+		if nt.Status == workspace.Internal && e.newTarget(nt) != nt {
+			changed = true
+		}
+	}
+	if !changed {
+		return
+	}
+	root, hasRoot := "", false
+	if !relative {
+		root, hasRoot = e.origRoot(imp.Module, imp.Target)
+	}
+	written := imp.Span.Text(e.source(p))
+	var groups []*fromGroup
+	add := func(expr string, fn fromName) {
+		for _, g := range groups {
+			if g.expr == expr {
+				g.names = append(g.names, fn)
+				return
+			}
+		}
+		groups = append(groups, &fromGroup{expr: expr, names: []fromName{fn}})
+	}
+	xExpr := ""
+	xOK := false
+	xExprFor := func() (string, bool) {
+		if xExpr == "" && !xOK {
+			if xNew == imp.Target && !(fileMoved && relative) {
+				xExpr, xOK = written, true
+			} else {
+				xExpr, xOK = e.pyExpr(fNew, modPath(xNew), relative, root, hasRoot)
+			}
+		}
+		return xExpr, xOK
+	}
+	for i, n := range imp.Names {
+		var nt workspace.Target
+		if i < len(imp.NameTargets) {
+			nt = imp.NameTargets[i]
+		}
+		if nt.Status == workspace.Internal {
+			ntNew := e.newTarget(nt)
+			mp := modPath(ntNew)
+			parent, last := path.Dir(mp), path.Base(mp)
+			if parent == "." {
+				parent = ""
+			}
+			if parent == modPath(xNew) {
+				x, ok := xExprFor()
+				if !ok {
+					e.warn(p, imp.Pos.Line+1, "unexpressible", "cannot name the new place of %q; import left unchanged", written)
+					return
+				}
+				add(x, fromName{n, last})
+				continue
+			}
+			nroot, nhas := root, hasRoot
+			if !relative {
+				nroot, nhas = e.origRoot(joinDotted(imp.Module, n.Name), nt)
+			}
+			expr := "" // a top-level module needs `import name`
+			if e.pyNew.RootOf(mp+".py") != parent {
+				var ok bool
+				expr, ok = e.pyExpr(fNew, parent, relative, nroot, nhas)
+				if !ok {
+					e.warn(p, imp.Pos.Line+1, "unexpressible", "cannot name the new place of %s from %s; import left unchanged", ntNew.Path, fNew)
+					return
+				}
+			}
+			add(expr, fromName{n, last})
+			continue
+		}
+		x, ok := xExprFor()
+		if !ok {
+			e.warn(p, imp.Pos.Line+1, "unexpressible", "cannot name the new place of %q from %s; import left unchanged", written, fNew)
+			return
+		}
+		add(x, fromName{n, n.Name})
+	}
+	if len(groups) == 1 && groups[0].expr != "" {
+		g := groups[0]
+		if g.expr != written {
+			e.addEdit(p, imp.Span.Start, imp.Span.End, g.expr)
+		}
+		for _, fn := range g.names {
+			if fn.newName == fn.n.Name {
+				continue
+			}
+			text := fn.newName
+			if fn.n.Alias == "" {
+				text += " as " + fn.n.Name
+			}
+			e.addEdit(p, fn.n.NameSpan.Start, fn.n.NameSpan.End, text)
+		}
+		return
+	}
+	e.splitFrom(p, imp, groups)
+}
+
+// splitFrom replaces a from-import statement by one statement per group,
+// at the statement's indentation.
+func (e *engine) splitFrom(p string, imp index.Import, groups []*fromGroup) {
+	src := e.source(p)
+	lineStart := bytes.LastIndexByte(src[:imp.Stmt.Start], '\n') + 1
+	indent := string(src[lineStart:imp.Stmt.Start])
+	if strings.TrimSpace(indent) != "" {
+		indent = "" // statement after a semicolon: keep it on one line
+	}
+	nl := "\n"
+	if end := bytes.IndexByte(src[imp.Stmt.Start:], '\n'); end > 0 && src[imp.Stmt.Start+end-1] == '\r' {
+		nl = "\r\n"
+	}
+	var stmts []string
+	for _, g := range groups {
+		if g.expr == "" {
+			for _, fn := range g.names {
+				s := "import " + fn.newName
+				if local := localName(fn.n); local != fn.newName {
+					s += " as " + local
+				}
+				stmts = append(stmts, s)
+			}
+			continue
+		}
+		var parts []string
+		for _, fn := range g.names {
+			s := fn.newName
+			if local := localName(fn.n); local != fn.newName {
+				s += " as " + local
+			}
+			parts = append(parts, s)
+		}
+		stmts = append(stmts, "from "+g.expr+" import "+strings.Join(parts, ", "))
+	}
+	e.addEdit(p, imp.Stmt.Start, imp.Stmt.End, strings.Join(stmts, nl+indent))
+}
+
+func localName(n parsers.Name) string {
+	if n.Alias != "" {
+		return n.Alias
+	}
+	return n.Name
+}
+
+func joinDotted(a, b string) string {
+	if a == "" {
+		return b
+	}
+	return a + "." + b
+}
+
+// source returns the current content of an indexed file (cached).
+func (e *engine) source(p string) []byte {
+	if e.srcCache == nil {
+		e.srcCache = map[string][]byte{}
+	}
+	if s, ok := e.srcCache[p]; ok {
+		return s
+	}
+	s, _ := e.fs.ReadFile(p)
+	e.srcCache[p] = s
+	return s
+}

@@ -1,0 +1,109 @@
+package refactor
+
+import (
+	"bytes"
+	"context"
+	"path"
+	"strings"
+
+	"github.com/relayout/relayout/parsers"
+	"github.com/relayout/relayout/refactor/edit"
+	"github.com/relayout/relayout/refactor/index"
+	"github.com/relayout/relayout/refactor/move"
+	"github.com/relayout/relayout/refactor/workspace"
+)
+
+// MoveOptions configures Move.
+type MoveOptions struct {
+	Force, Shim, UpdateStrings bool
+	// Cache is the parse cache (nil = none).
+	Cache *index.Cache
+	// Progress reports parsing progress (may be nil).
+	Progress func(done, total int)
+}
+
+// Move computes the change set for moves without writing anything. Only
+// candidate files — the moved files and files whose bytes mention a moved
+// file's stem or a moved directory's name — are parsed, so a move does not
+// wait for a full index.
+func (w *Workspace) Move(ctx context.Context, moves []move.Move, opts MoveOptions) (*edit.ChangeSet, error) {
+	fs := w.FileSet()
+	targets, err := move.Targets(fs, moves)
+	if err != nil {
+		return nil, err
+	}
+	cands, err := Candidates(fs, moves, targets)
+	if err != nil {
+		return nil, err
+	}
+	ix, err := index.Build(ctx, fs, w.Config, index.Options{Only: cands, Cache: opts.Cache, Progress: opts.Progress, MaxFileSize: w.Config.Workspace.MaxFileSize})
+	if err != nil {
+		return nil, err
+	}
+	return move.Compute(ctx, ix, moves, move.Options{Root: w.Root, Force: opts.Force, Shim: opts.Shim, UpdateStrings: opts.UpdateStrings, Config: w.Config})
+}
+
+// Candidates returns the source files that may reference a moved file: the
+// moved files, files whose content mentions a moved file's stem or a moved
+// directory's name, and files near moved index/__init__ files (which can
+// be imported as "." or "..").
+func Candidates(fs workspace.FileSet, moves []move.Move, targets map[string]string) ([]string, error) {
+	tokens := map[string]bool{}
+	near := map[string]bool{}
+	for old := range targets {
+		base := path.Base(old)
+		stem := base
+		if i := strings.IndexByte(stem, '.'); i > 0 {
+			stem = stem[:i]
+		}
+		dir := path.Dir(old)
+		if stem == "__init__" || stem == "index" {
+			if dir != "." {
+				stem = path.Base(dir)
+				near[dir] = true
+				if pd := path.Dir(dir); pd != "." {
+					near[pd] = true
+				} else {
+					near[""] = true
+				}
+			}
+		}
+		tokens[stem] = true
+	}
+	for _, m := range moves {
+		tokens[path.Base(path.Clean(m.From))] = true
+	}
+	var out []string
+	for _, f := range fs.Files() {
+		if _, ok := parsers.LangOf(f); !ok {
+			continue
+		}
+		if _, moved := targets[f]; moved || nearAny(near, f) {
+			out = append(out, f)
+			continue
+		}
+		data, err := fs.ReadFile(f)
+		if err != nil {
+			continue
+		}
+		for t := range tokens {
+			if bytes.Contains(data, []byte(t)) {
+				out = append(out, f)
+				break
+			}
+		}
+	}
+	return out, nil
+}
+
+func nearAny(near map[string]bool, f string) bool {
+	if near[""] {
+		return true
+	}
+	for d := path.Dir(f); d != "."; d = path.Dir(d) {
+		if near[d] {
+			return true
+		}
+	}
+	return false
+}

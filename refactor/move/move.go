@@ -127,7 +127,7 @@ func Compute(ctx context.Context, ix *index.Index, moves []Move, opts Options) (
 // Targets returns the new paths of moved files, old → new, after
 // expanding directories (exposed for callers that prefilter candidates).
 func Targets(fs workspace.FileSet, moves []Move) (map[string]string, error) {
-	e := &engine{fs: fs, fileMap: map[string]string{}, dirMap: map[string]string{}, cfg: config.Default()}
+	e := &engine{fs: fs, fileMap: map[string]string{}, dirMap: map[string]string{}, cfg: config.Default(), cs: edit.NewChangeSet()}
 	if err := e.expand(moves); err != nil {
 		return nil, err
 	}

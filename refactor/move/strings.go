@@ -110,9 +110,9 @@ func (e *engine) possibleReferences() {
 					e.addEdit(p, start, end, m.new)
 				case e.opts.UpdateStrings:
 					e.addEdit(p, start, end, m.new)
-					e.warn(p, line, "possible-reference", "updated possible reference %s → %s", m.old, m.new)
+					e.warn(e.newPath(p), line, "possible-reference", "updated possible reference %s → %s", m.old, m.new)
 				default:
-					e.warn(p, line, "possible-reference", "possible reference to %s (now %s) left unchanged; use --update-strings to rewrite it", m.old, m.new)
+					e.warn(e.newPath(p), line, "possible-reference", "possible reference to %s (now %s) left unchanged; use --update-strings to rewrite it", m.old, m.new)
 				}
 				covered = append(covered, parsers.Span{Start: start, End: end})
 			}

@@ -38,7 +38,9 @@ func genPython(r *rand.Rand, nPkgs, nMods int) map[string][]byte {
 	}
 	type mod struct{ pkg, name string }
 	mods := make([]mod, nMods)
-	dotted := func(m mod) string { return strings.ReplaceAll(strings.TrimPrefix(m.pkg, "src/"), "/", ".") + "." + m.name }
+	dotted := func(m mod) string {
+		return strings.ReplaceAll(strings.TrimPrefix(m.pkg, "src/"), "/", ".") + "." + m.name
+	}
 	for i := range mods {
 		mods[i] = mod{pkgs[r.Intn(len(pkgs))], fmt.Sprintf("m%d", i)}
 	}

@@ -1,0 +1,277 @@
+package server
+
+// workspace_folders.go: workspace/didChangeWorkspaceFolders and the state
+// kept per workspace folder. Each folder has one background worker that
+// (re)opens it with refactor.Open, debounced after file events, and
+// publishes the resulting diagnostics; a folder is never opened by two
+// goroutines at once.
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"go.lsp.dev/protocol"
+	"go.lsp.dev/uri"
+	"go.uber.org/zap"
+
+	"github.com/relayout/relayout/refactor"
+	"github.com/relayout/relayout/refactor/config"
+)
+
+// folder is the state of one workspace folder.
+type folder struct {
+	// id is unique for the session: a folder removed and added again is a
+	// new folder, whose diagnostics the old one's cleanup must not touch.
+	id   string
+	uri  uri.URI
+	name string
+	// path is the absolute folder path as the client names it (not
+	// symlink-resolved), so URIs built from it match the client's.
+	path string
+
+	ctx     context.Context // cancelled when the folder is removed or the server stops
+	cancel  context.CancelFunc
+	dirty   chan struct{} // capacity 1: a re-read is wanted
+	removed atomic.Bool
+
+	mu sync.Mutex
+	// snapshot is the last workspace opened successfully (nil before the
+	// first). Code actions and willRenameFiles will read it.
+	snapshot *refactor.Workspace
+	// goodConfig is the last configuration that parsed; while
+	// relayout.toml is malformed the folder is walked with it.
+	goodConfig *config.Config
+	// shownConfigErr is the config error last shown with
+	// window/showMessage, so an unchanged error is not shown again.
+	shownConfigErr string
+}
+
+// markDirty asks the folder's worker to re-read the folder.
+func (f *folder) markDirty() {
+	select {
+	case f.dirty <- struct{}{}:
+	default:
+	}
+}
+
+// current returns the folder's snapshot (nil before the first open).
+func (f *folder) current() *refactor.Workspace {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.snapshot
+}
+
+// DidChangeWorkspaceFolders stops the workers of removed folders (clearing
+// their diagnostics) and opens added ones.
+func (s *server) DidChangeWorkspaceFolders(ctx context.Context, params *protocol.DidChangeWorkspaceFoldersParams) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, wf := range params.Event.Removed {
+		if f, ok := s.folders[wf.URI]; ok {
+			delete(s.folders, wf.URI)
+			f.removed.Store(true)
+			f.cancel()
+			s.log.Info("folder removed", zap.String("folder", f.path))
+		}
+	}
+	for _, wf := range params.Event.Added {
+		s.addFolderLocked(wf)
+	}
+	return nil
+}
+
+// addFolderLocked starts tracking wf (s.mu held) and schedules its first
+// open. Non-file and duplicate folders are ignored.
+func (s *server) addFolderLocked(wf protocol.WorkspaceFolder) {
+	if _, dup := s.folders[wf.URI]; dup {
+		return
+	}
+	path, err := uriToPath(wf.URI)
+	if err != nil {
+		s.log.Warn("workspace folder ignored", zap.String("uri", string(wf.URI)), zap.Error(err))
+		return
+	}
+	name := wf.Name
+	if name == "" {
+		name = filepath.Base(path)
+	}
+	f := &folder{
+		id:  fmt.Sprintf("%s#%d", wf.URI, s.folderSeq.Add(1)),
+		uri: wf.URI, name: name, path: path, dirty: make(chan struct{}, 1),
+	}
+	f.ctx, f.cancel = context.WithCancel(s.bgCtx)
+	if !s.goBackgroundLocked(func(context.Context) { s.runFolder(f) }) {
+		f.cancel()
+		return
+	}
+	s.folders[wf.URI] = f
+	f.markDirty()
+	s.log.Info("folder added", zap.String("folder", path))
+}
+
+// foldersContaining returns the folders at or above the absolute path
+// (nested folders each get it).
+func (s *server) foldersContaining(path string) []*folder {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []*folder
+	for _, f := range s.folders {
+		if _, ok := pathToRel(f.path, path); ok {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// folderName is the display name of a folder given only its URI.
+func folderName(u uri.URI) string {
+	if p, err := uriToPath(u); err == nil {
+		return filepath.Base(p)
+	}
+	return string(u)
+}
+
+// runFolder is the folder's worker: it opens the folder right away, then
+// again after every burst of file events once they have been quiet for
+// the debounce delay. When the folder is removed it clears the
+// diagnostics it published.
+func (s *server) runFolder(f *folder) {
+	first := true
+	for {
+		select {
+		case <-f.ctx.Done():
+			if f.removed.Load() {
+				s.replaceDiagnostics(f.id, nil)
+			}
+			return
+		case <-f.dirty:
+		}
+		if !first && !s.settle(f) {
+			continue // cancelled: the next loop turn cleans up
+		}
+		first = false
+		s.refresh(f)
+	}
+}
+
+// settle waits until no file event arrived for the debounce delay; false
+// means the folder was cancelled meanwhile.
+func (s *server) settle(f *folder) bool {
+	t := time.NewTimer(s.debounce)
+	defer t.Stop()
+	for {
+		select {
+		case <-f.dirty:
+			t.Reset(s.debounce)
+		case <-t.C:
+			return true
+		case <-f.ctx.Done():
+			return false
+		}
+	}
+}
+
+// openResult is the outcome of opening a folder.
+type openResult struct {
+	ws     *refactor.Workspace // nil when the folder could not be walked
+	cfgErr *config.Error       // relayout.toml is malformed
+	err    error               // anything else (unreadable root, ...)
+}
+
+// openFolder opens root with its relayout.toml; when that is malformed it
+// walks with fallback (the last good configuration) if there is one.
+func openFolder(ctx context.Context, root string, fallback *config.Config) openResult {
+	ws, err := refactor.Open(ctx, root)
+	var cerr *config.Error
+	if !errors.As(err, &cerr) {
+		return openResult{ws: ws, err: err}
+	}
+	r := openResult{cfgErr: cerr}
+	if fallback != nil {
+		r.ws, r.err = refactor.OpenWith(ctx, root, fallback)
+	}
+	return r
+}
+
+// refresh re-opens the folder and publishes what changed: new violations,
+// cleared ones, and the relayout.toml diagnostic.
+func (s *server) refresh(f *folder) {
+	ctx := f.ctx
+	p := s.beginProgress(ctx, "relayout: opening "+f.name)
+	f.mu.Lock()
+	fallback := f.goodConfig
+	f.mu.Unlock()
+
+	res := openFolder(ctx, f.path, fallback)
+	if ctx.Err() != nil {
+		p.End("cancelled")
+		return
+	}
+	// The import-index build (a later issue) runs here, reporting through
+	// the same progress: index.Build(ctx, res.ws, p.Report).
+
+	enc := s.encoding()
+	next := map[uri.URI][]protocol.Diagnostic{}
+	deep := 0
+	if res.ws != nil {
+		for _, v := range res.ws.Violations() {
+			deep++
+			u := relToURI(f.path, v.Path)
+			next[u] = append(next[u], depthDiagnostic(v, res.ws.Config.Depth.Severity))
+		}
+	}
+	if res.cfgErr != nil {
+		cfgPath := filepath.Join(f.path, config.FileName)
+		src, _ := os.ReadFile(cfgPath) // a missing file just puts the diagnostic at 0:0
+		u := pathToURI(cfgPath)
+		next[u] = append(next[u], configDiagnostic(res.cfgErr, src, enc))
+	}
+	s.replaceDiagnostics(f.id, next)
+
+	f.mu.Lock()
+	if res.ws != nil {
+		f.snapshot = res.ws
+		if res.cfgErr == nil {
+			f.goodConfig = res.ws.Config
+		}
+	}
+	var show string
+	switch {
+	case res.cfgErr != nil && res.cfgErr.Error() != f.shownConfigErr:
+		f.shownConfigErr = res.cfgErr.Error()
+		then := "depth diagnostics use the last valid configuration until it is fixed"
+		if fallback == nil {
+			then = "depth diagnostics are paused until it is fixed"
+		}
+		show = fmt.Sprintf("relayout: %s (%s)", res.cfgErr.Error(), then)
+	case res.cfgErr == nil:
+		f.shownConfigErr = ""
+	}
+	f.mu.Unlock()
+
+	if show != "" {
+		s.showMessage(ctx, protocol.MessageTypeError, show)
+	}
+	if res.err != nil {
+		s.log.Error("open workspace folder", zap.String("folder", f.path), zap.Error(res.err))
+		s.showMessage(ctx, protocol.MessageTypeError, fmt.Sprintf("relayout: cannot open %s: %v", f.path, res.err))
+	}
+	if res.ws != nil {
+		p.End(fmt.Sprintf("%d files, %d too deep", len(res.ws.Listing.Files), deep))
+	} else {
+		p.End("failed")
+	}
+}
+
+// showMessage sends window/showMessage, logging a failure.
+func (s *server) showMessage(ctx context.Context, typ protocol.MessageType, msg string) {
+	if err := s.client.ShowMessage(ctx, &protocol.ShowMessageParams{Type: typ, Message: msg}); err != nil {
+		s.log.Debug("showMessage", zap.Error(err))
+	}
+}

@@ -20,6 +20,10 @@ type MoveOptions struct {
 	Cache *index.Cache
 	// Progress reports parsing progress (may be nil).
 	Progress func(done, total int)
+	// Overlay holds contents that override the files on disk, by
+	// workspace-relative path (an editor's unsaved documents). Text edits
+	// in the change set address these contents.
+	Overlay map[string][]byte
 }
 
 // Move computes the change set for moves without writing anything. Only
@@ -28,6 +32,9 @@ type MoveOptions struct {
 // wait for a full index.
 func (w *Workspace) Move(ctx context.Context, moves []move.Move, opts MoveOptions) (*edit.ChangeSet, error) {
 	fs := w.FileSet()
+	if len(opts.Overlay) > 0 {
+		fs = workspace.WithOverlay(fs, opts.Overlay)
+	}
 	targets, err := move.Targets(fs, moves)
 	if err != nil {
 		return nil, err

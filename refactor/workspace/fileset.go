@@ -101,3 +101,23 @@ func (m *MemSet) ReadFile(rel string) ([]byte, error) {
 	}
 	return d, nil
 }
+
+// overlaySet is a FileSet whose listed files' contents may be replaced.
+type overlaySet struct {
+	FileSet
+	over map[string][]byte
+}
+
+// WithOverlay returns fs with the contents of the given files replaced
+// (files not in fs are ignored: an overlay never adds files).
+func WithOverlay(fs FileSet, over map[string][]byte) FileSet {
+	return &overlaySet{FileSet: fs, over: over}
+}
+
+// ReadFile implements FileSet.
+func (o *overlaySet) ReadFile(rel string) ([]byte, error) {
+	if c, ok := o.over[rel]; ok && o.HasFile(rel) {
+		return c, nil
+	}
+	return o.FileSet.ReadFile(rel)
+}

@@ -20,6 +20,8 @@ type MoveOptions struct {
 	Cache *index.Cache
 	// Progress reports parsing progress (may be nil).
 	Progress func(done, total int)
+	// Merges consolidate modules together with the moves.
+	Merges []move.Merge
 	// Overlay holds contents that override the files on disk, by
 	// workspace-relative path (an editor's unsaved documents). Text edits
 	// in the change set address these contents.
@@ -39,6 +41,7 @@ func (w *Workspace) Move(ctx context.Context, moves []move.Move, opts MoveOption
 	if err != nil {
 		return nil, err
 	}
+	AddMergeTargets(targets, opts.Merges)
 	cands, err := Candidates(fs, moves, targets)
 	if err != nil {
 		return nil, err
@@ -47,7 +50,7 @@ func (w *Workspace) Move(ctx context.Context, moves []move.Move, opts MoveOption
 	if err != nil {
 		return nil, err
 	}
-	return move.Compute(ctx, ix, moves, move.Options{Root: w.Root, Force: opts.Force, Shim: opts.Shim, UpdateStrings: opts.UpdateStrings, Config: w.Config})
+	return move.Compute(ctx, ix, moves, move.Options{Root: w.Root, Force: opts.Force, Shim: opts.Shim, UpdateStrings: opts.UpdateStrings, Config: w.Config, Merges: opts.Merges})
 }
 
 // Candidates returns the source files that may reference a moved file: the
@@ -113,4 +116,14 @@ func nearAny(near map[string]bool, f string) bool {
 		}
 	}
 	return false
+}
+
+// AddMergeTargets adds every merge source → target to targets (the old →
+// new map Candidates prefilters with).
+func AddMergeTargets(targets map[string]string, merges []move.Merge) {
+	for _, m := range merges {
+		for _, f := range m.From {
+			targets[path.Clean(f)] = path.Clean(m.To)
+		}
+	}
 }

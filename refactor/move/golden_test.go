@@ -23,7 +23,7 @@ import (
 var update = flag.Bool("update", false, "rewrite the @after and @warnings sections of the golden fixtures")
 
 // A fixture is a txtar archive: its comment says what the case proves;
-// "@move" holds one "OLD -> NEW" per line; "@options" may hold "shim",
+// "@move" holds one "OLD -> NEW" per line; "@merge" one "A, B -> TARGET"; "@options" may hold "shim",
 // "update-strings", "force"; "@symlinks" holds "LINK -> TARGET" lines;
 // every other plain section is a file of the workspace before. The
 // expected result is either "@after/<path>" sections (the complete tree
@@ -46,6 +46,7 @@ func TestGolden(t *testing.T) {
 type fixture struct {
 	ar       *txtar.Archive
 	moves    []Move
+	merges   []Merge
 	opts     map[string]bool
 	symlinks [][2]string
 	before   map[string][]byte
@@ -72,6 +73,14 @@ func parseFixture(t *testing.T, file string) *fixture {
 					t.Fatalf("bad @move line %q", line)
 				}
 				fx.moves = append(fx.moves, Move{From: strings.TrimSpace(from), To: strings.TrimSpace(to)})
+			}
+		case f.Name == "@merge":
+			for _, line := range strings.Split(strings.TrimSpace(string(f.Data)), "\n") {
+				from, to, ok := strings.Cut(line, "->")
+				if !ok {
+					t.Fatalf("bad @merge line %q", line)
+				}
+				fx.merges = append(fx.merges, Merge{From: strings.Fields(strings.ReplaceAll(from, ",", " ")), To: strings.TrimSpace(to)})
 			}
 		case f.Name == "@options":
 			for _, o := range strings.Fields(string(f.Data)) {
@@ -189,7 +198,7 @@ func runFixture(t *testing.T, file string) {
 		}
 	}
 	before := readTree(t, dir)
-	cs, err := runMoves(t.Context(), dir, fx.moves, Options{Shim: fx.opts["shim"], UpdateStrings: fx.opts["update-strings"], Force: fx.opts["force"]})
+	cs, err := runMoves(t.Context(), dir, fx.moves, Options{Shim: fx.opts["shim"], UpdateStrings: fx.opts["update-strings"], Force: fx.opts["force"], Merges: fx.merges})
 	if fx.errText != "" {
 		if err == nil {
 			t.Fatalf("want error containing %q, got none", fx.errText)

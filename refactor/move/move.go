@@ -53,6 +53,9 @@ type Options struct {
 	// Config supplies [python] roots, [typescript] specifiers and the depth
 	// rule (nil = defaults).
 	Config *config.Config
+	// Merges consolidate modules (see Merge); they happen together with
+	// the moves.
+	Merges []Merge
 }
 
 // Error lists every problem that makes a set of moves impossible. Nothing
@@ -89,6 +92,7 @@ type engine struct {
 	edited   map[string][]edit.TextEdit
 	srcCache map[string][]byte
 	tsCtx    *tsmove.Context
+	merges   []Merge
 }
 
 // Compute returns the change set that performs moves on the indexed
@@ -113,6 +117,9 @@ func Compute(ctx context.Context, ix *index.Index, moves []Move, opts Options) (
 	}
 	e.rewriteTSConfigs()
 	e.possibleReferences()
+	if err := e.applyMerges(); err != nil {
+		return nil, err
+	}
 	e.shims()
 	e.removeEmptyDirs()
 	e.depthWarnings()
@@ -220,6 +227,18 @@ func (e *engine) expand(moves []Move) error {
 			problems = append(problems, fmt.Sprintf("source %s does not exist (or is ignored)", m.From))
 		}
 	}
+	mergeClaims := map[string]string{}
+	for from, to := range e.fileMap {
+		mergeClaims[from] = to
+	}
+	problems = append(problems, e.expandMerges(e.opts.Merges, mergeClaims)...)
+	mergeTarget := map[string]bool{}
+	for _, m := range e.merges {
+		mergeTarget[m.To] = true
+		if c, dup := claimed[m.To]; dup {
+			problems = append(problems, fmt.Sprintf("%s is moved onto %s, which is also a merge target", c.from, m.To))
+		}
+	}
 	// Targets that exist and are not vacated.
 	var targets []string
 	for to := range claimed {
@@ -260,7 +279,9 @@ func (e *engine) expand(moves []Move) error {
 		return &Error{Problems: problems}
 	}
 	for from, to := range e.fileMap {
-		e.cs.Renames = append(e.cs.Renames, edit.Rename{From: from, To: to})
+		if !mergeTarget[to] {
+			e.cs.Renames = append(e.cs.Renames, edit.Rename{From: from, To: to})
+		}
 	}
 	return nil
 }

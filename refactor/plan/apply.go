@@ -180,15 +180,15 @@ func Apply(ctx context.Context, root string, p *Plan, opts ApplyOptions) (*Repor
 			rep.Phases = append(rep.Phases, res)
 			continue
 		}
-		if len(ph.Merges) > 0 {
-			// Validation refuses merges until the engine supports them.
-			return rep, fmt.Errorf("phase %d: [[merge]] is not supported yet", ph.N)
-		}
 		moves := make([]move.Move, len(ph.Moves))
 		for j, m := range ph.Moves {
 			moves[j] = move.Move{From: m.From, To: m.To}
 		}
-		mopts := refactor.MoveOptions{Shim: opts.Shim, UpdateStrings: opts.UpdateStrings, Cache: opts.Cache}
+		var merges []move.Merge
+		for _, m := range ph.Merges {
+			merges = append(merges, move.Merge{From: m.From, To: m.To})
+		}
+		mopts := refactor.MoveOptions{Shim: opts.Shim, UpdateStrings: opts.UpdateStrings, Cache: opts.Cache, Merges: merges}
 		var cs *edit.ChangeSet
 		if opts.DryRun {
 			cs, err = computeOn(ctx, fs, ws.Config, moves, mopts)
@@ -373,6 +373,7 @@ func computeOn(ctx context.Context, fs workspace.FileSet, cfg *config.Config, mo
 	if err != nil {
 		return nil, err
 	}
+	refactor.AddMergeTargets(targets, opts.Merges)
 	cands, err := refactor.Candidates(fs, moves, targets)
 	if err != nil {
 		return nil, err
@@ -381,5 +382,5 @@ func computeOn(ctx context.Context, fs workspace.FileSet, cfg *config.Config, mo
 	if err != nil {
 		return nil, err
 	}
-	return move.Compute(ctx, ix, moves, move.Options{Shim: opts.Shim, UpdateStrings: opts.UpdateStrings, Config: cfg})
+	return move.Compute(ctx, ix, moves, move.Options{Shim: opts.Shim, UpdateStrings: opts.UpdateStrings, Config: cfg, Merges: opts.Merges})
 }

@@ -1,9 +1,4 @@
-//go:build relayout_merge
-
-// This file wires refactor/merge into plan validation. It is behind the
-// relayout_merge build tag while refactor/merge is being written, so that
-// plan builds whatever state that package is in; drop the tag once
-// refactor/merge is stable.
+// This file wires refactor/merge into plan validation.
 
 package plan
 
@@ -11,6 +6,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
+
+	"github.com/relayout/relayout/parsers"
 
 	"github.com/relayout/relayout/refactor/merge"
 	"github.com/relayout/relayout/refactor/workspace"
@@ -18,16 +16,24 @@ import (
 
 func init() { DefaultMergeCheck = MergeCheck(context.Background()) }
 
-// MergeCheck returns a ValidateOptions.CheckMerge that runs merge.Check on
-// the current content of a merge's modules: a top-level name defined in
-// two of them (or two default exports) is a problem.
+// MergeCheck returns a ValidateOptions.CheckMerge that reports names
+// defined (not merely imported) in more than one of a merge's modules, and
+// TS/JS modules with two default exports. Clashes that involve imports
+// depend on how the engine rewrites them for the target's place, so the
+// engine reports those when the phase is computed.
 func MergeCheck(ctx context.Context) func(m Merge, fs workspace.FileSet) []string {
 	return func(m Merge, fs workspace.FileSet) []string {
 		to, ok := cleanRel(m.To)
 		if !ok || to == "" {
 			return nil
 		}
-		var srcs []merge.Source
+		type site struct {
+			path, what string
+			line       int
+		}
+		seen := map[string][]site{}
+		var order []string
+		var out []string
 		for _, f := range m.From {
 			c, ok := cleanRel(f)
 			if !ok {
@@ -37,23 +43,39 @@ func MergeCheck(ctx context.Context) func(m Merge, fs workspace.FileSet) []strin
 			if err != nil {
 				continue // reported as a missing source
 			}
-			srcs = append(srcs, merge.Source{Path: c, Content: data})
-		}
-		if len(srcs) < 2 {
-			return nil
-		}
-		err := merge.Check(ctx, to, srcs, nil)
-		if err == nil {
-			return nil
-		}
-		var clash *merge.Clash
-		if errors.As(err, &clash) {
-			var out []string
-			for _, cf := range clash.Conflicts {
-				out = append(out, fmt.Sprintf("cannot merge into %s: %s", to, cf))
+			lang, ok := parsers.LangOf(c)
+			if !ok {
+				continue
 			}
-			return out
+			names, err := merge.TopLevelNames(ctx, lang, c, data)
+			if err != nil {
+				var se *merge.SyntaxError
+				if errors.As(err, &se) {
+					out = append(out, fmt.Sprintf("cannot merge into %s: %v", to, err))
+				}
+				continue
+			}
+			defined := map[string]bool{}
+			for _, n := range names {
+				if n.Kind == merge.Import || (n.Kind == merge.Export && n.Name != "default") || defined[n.Name] {
+					continue
+				}
+				defined[n.Name] = true
+				if len(seen[n.Name]) == 0 {
+					order = append(order, n.Name)
+				}
+				seen[n.Name] = append(seen[n.Name], site{c, n.What, n.Line})
+			}
 		}
-		return []string{err.Error()}
+		for _, name := range order {
+			if sites := seen[name]; len(sites) > 1 {
+				var where []string
+				for _, s := range sites {
+					where = append(where, fmt.Sprintf("%s:%d (%s)", s.path, s.line, s.what))
+				}
+				out = append(out, fmt.Sprintf("cannot merge into %s: %q is defined in more than one module: %s", to, name, strings.Join(where, ", ")))
+			}
+		}
+		return out
 	}
 }

@@ -6,9 +6,8 @@ import "github.com/relayout/relayout/refactor/workspace"
 // It is false until the move engine takes merges (move.Options.Merges);
 // until then validation reports every merge as not supported yet (after
 // checking it with DefaultMergeCheck, when set).
-const MergesApplicable = false
+const MergesApplicable = true
 
-// DefaultMergeCheck is the merge validation the CLI uses: nil unless
-// relayout is built with the relayout_merge tag, which wires in
+// DefaultMergeCheck is the merge validation the CLI and the server use:
 // refactor/merge's Check (see merge.go).
 var DefaultMergeCheck func(m Merge, fs workspace.FileSet) []string

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path"
 	"path/filepath"
 	"strings"
 
@@ -19,8 +20,9 @@ func init() {
 
 const moveHelp = `Move Python and TypeScript/JavaScript modules, packages and directories and
 fix every import that refers to them. Each OLD NEW pair is one move; all
-moves happen at once (so a.py b.py b.py a.py swaps). Paths are relative to
-the current directory. The change is applied all-or-nothing.
+moves happen at once (so a.py b.py b.py a.py swaps). Like mv, a NEW that
+is an existing directory (or ends with "/") receives OLD inside it. Paths
+are relative to the current directory. The change is applied all-or-nothing.
 
 The workspace root is the nearest directory at or above the current one
 holding relayout.toml or .git, or --root.`
@@ -57,6 +59,11 @@ func runMove(e *env, args []string) int {
 		if err := errors.Join(err1, err2); err != nil {
 			fmt.Fprintf(e.stderr, "relayout move: %v\n", err)
 			return ExitUsage
+		}
+		// Like mv: a target that is an existing directory (or ends with a
+		// slash) receives the source inside it.
+		if st, err := os.Stat(fs.Arg(i + 1)); (err == nil && st.IsDir()) || strings.HasSuffix(fs.Arg(i+1), "/") {
+			to = path.Join(to, path.Base(from))
 		}
 		moves = append(moves, move.Move{From: from, To: to})
 	}

@@ -167,6 +167,7 @@ const (
 	reasonModuleAlias  = "names the merged module itself and is still used; refer to the merged names directly instead of through it"
 	reasonUndefined    = "is imported from the merged module but none of the merged modules defines it"
 	reasonNestedSelf   = "imports the merged module itself inside a top-level block; move the import into the function that needs it or remove it"
+	reasonAllLiteral   = "is not a literal list of strings; the merged module gets one __all__ built from the literal lists, so write it as one"
 	reasonEncoding     = "differs between the merged modules; convert them to UTF-8 first"
 	reasonUsedEarly    = "is used at import time before the module that defines it; list the defining module earlier in `from` or move the use into a function"
 )

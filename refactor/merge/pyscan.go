@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"path"
+	"slices"
 	"strings"
 
 	sitter "github.com/smacker/go-tree-sitter"
@@ -196,21 +197,34 @@ func analyzePy(ctx context.Context, p *prepared, idx int, self *pySelf) (*pyFile
 	}
 	f.seg = segment(p.text, f.root, pyComments)
 	f.classify()
-	for i, it := range f.seg.items {
-		if it.typ != "future_import_statement" {
-			continue
-		}
-		if before := f.seg.items[i-min(i, 1)]; i > 0 && before.typ != "future_import_statement" && (i > 1 || f.doc == nil) {
-			// Python only accepts them at the top; the grammar does not care.
-			f.close()
-			pos := p.lines.Position(it.stmt.Start, parsers.UTF8)
-			return nil, &SyntaxError{Path: p.path, Line: pos.Line + 1, Col: pos.Col + 1}
-		}
+	if it := f.misplacedFuture(); it != nil {
+		// Python only accepts them at the top; the grammar does not care.
+		f.close()
+		pos := p.lines.Position(it.stmt.Start, parsers.UTF8)
+		return nil, &SyntaxError{Path: p.path, Line: pos.Line + 1, Col: pos.Col + 1}
 	}
 	for i := range f.seg.items {
 		f.bindStmt(f.seg.items[i].node, f.isHoistedTC(&f.seg.items[i]))
 	}
 	return f, nil
+}
+
+// misplacedFuture returns the first `from __future__` import that follows
+// a statement other than the docstring and other future imports.
+func (f *pyFile) misplacedFuture() *item {
+	for i := range f.seg.items {
+		it := &f.seg.items[i]
+		if it.typ == "future_import_statement" || it == f.doc {
+			continue
+		}
+		for j := i + 1; j < len(f.seg.items); j++ {
+			if f.seg.items[j].typ == "future_import_statement" {
+				return &f.seg.items[j]
+			}
+		}
+		return nil
+	}
+	return nil
 }
 
 func (f *pyFile) text(n *sitter.Node) string { return nodeText(f.p.text, n) }
@@ -273,25 +287,14 @@ func (f *pyFile) classify() {
 		if names, ok := f.literalAll(it.node); ok {
 			f.hasAll = true
 			for _, n := range names {
-				if !contains(f.all, n) {
+				if !slices.Contains(f.all, n) {
 					f.all = append(f.all, n)
 				}
 			}
 		} else if f.assignsAll(it.node) {
-			f.conflicts = append(f.conflicts, Conflict{Name: "__all__",
-				Reason: "is not a literal list of strings; the merged module gets one __all__ built from the literal lists, so write it as a list of names",
-				Sites:  []Site{{Path: f.p.path, Line: f.line(it.stmt.Start), What: oneLine(f.text(it.node))}}})
+			f.conflict("__all__", reasonAllLiteral, it.stmt.Start, oneLine(f.text(it.node)))
 		}
 	}
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // isDocstring reports whether n is a string expression statement.
@@ -363,7 +366,7 @@ func blockOf(block *sitter.Node, types ...string) bool {
 	}
 	for i := range int(block.NamedChildCount()) {
 		t := block.NamedChild(i).Type()
-		if t != "comment" && !contains(types, t) {
+		if t != "comment" && !slices.Contains(types, t) {
 			return false
 		}
 	}

@@ -41,13 +41,15 @@ import (
 // inside functions are kept (they run after the module has loaded).
 //
 // Python refuses the merge with a *SyntaxError for a source that does not
-// parse, and with a *Clash listing every problem: a top-level name bound in
-// two sources (def, class, assignment, or an import of a different origin;
-// the same import in two sources is fine), a use of a module alias of the
-// merged module, an aliased `from <self> import a as b`, a self import
-// inside a top-level block, a name imported from the merged module that no
-// source defines, a name used at import time before the source that
-// defines it, and a non-literal `__all__`.
+// parse (also a misplaced `from __future__` import), and with a *Clash
+// listing every problem: a top-level name bound in two sources (def,
+// class, assignment target, or an import of a different origin; the same
+// import in two sources is fine, two equal assignments are not), a use of
+// a module alias of the merged module, an aliased `from <self> import a as
+// b`, a self import inside a top-level block, a name imported from the
+// merged module that no source defines, a name used at import time before
+// the source that defines it, a non-literal `__all__` assignment, and
+// sources that declare different encodings.
 //
 // Line breaks follow the first source ("\r\n" or "\n"), as does a UTF-8
 // BOM.
@@ -112,7 +114,8 @@ func (m *pyMerge) check() []Conflict {
 	var cs []Conflict
 	var all []binding
 	paths := make([]string, len(m.files))
-	definedBy := map[string][]int{}
+	definedBy := map[string][]int{} // sources binding a name, in order
+	imported := map[string]bool{}   // names some source imports
 	wildcard := false
 	for i, f := range m.files {
 		paths[i] = f.p.path
@@ -122,6 +125,7 @@ func (m *pyMerge) check() []Conflict {
 			if !slices.Contains(definedBy[b.name], i) {
 				definedBy[b.name] = append(definedBy[b.name], i)
 			}
+			imported[b.name] = imported[b.name] || b.kind == Import
 		}
 		wildcard = wildcard || f.wildcard
 		m.lazy = m.lazy || f.futures["annotations"]
@@ -138,7 +142,9 @@ func (m *pyMerge) check() []Conflict {
 					f.conflict(s.name, reasonUndefined, s.offset, s.what)
 					cs = append(cs, f.conflicts[len(f.conflicts)-1])
 				}
-			case by[0] > i && !s.tc:
+			case by[0] > i && !s.tc && !imported[s.name]:
+				// Defined in the code of a later source (an import would
+				// have moved to the top).
 				if off, ok := f.loadTimeUse(s.name, m.lazy); ok {
 					def := m.files[by[0]]
 					site := Site{Path: def.p.path, What: "defined here"}
@@ -283,16 +289,16 @@ func (d dedupe) has(keys []string) bool {
 func (m *pyMerge) renderAll() string {
 	var names []string
 	quote := byte('"')
-	any := false
+	found := false
 	for _, f := range m.files {
 		if f.hasAll {
-			if !any && f.allQuote != 0 {
+			if !found && f.allQuote != 0 {
 				quote = f.allQuote
 			}
-			any = true
+			found = true
 		}
 	}
-	if !any {
+	if !found {
 		return ""
 	}
 	for _, f := range m.files {
@@ -306,7 +312,7 @@ func (m *pyMerge) renderAll() string {
 			}
 		}
 		for _, n := range list {
-			if !contains(names, n) {
+			if !slices.Contains(names, n) {
 				names = append(names, n)
 			}
 		}

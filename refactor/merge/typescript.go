@@ -244,7 +244,7 @@ func (m *tsMerge) render() string {
 	var slashes []string
 	for _, f := range m.files {
 		for _, l := range f.tripleSlash {
-			if !contains(slashes, l) {
+			if !slices.Contains(slashes, l) {
 				slashes = append(slashes, l)
 			}
 		}
@@ -567,19 +567,19 @@ type tsGroup struct {
 func (g *tsGroup) add(f *tsFile, it item, p *tsImport) {
 	added := false
 	for _, d := range p.defs {
-		if !contains(g.parts.defs, d) {
+		if !slices.Contains(g.parts.defs, d) {
 			g.parts.defs = append(g.parts.defs, d)
 			added = true
 		}
 	}
 	for _, ns := range p.nss {
-		if !contains(g.parts.nss, ns) {
+		if !slices.Contains(g.parts.nss, ns) {
 			g.parts.nss = append(g.parts.nss, ns)
 			added = true
 		}
 	}
 	for _, n := range p.named {
-		if !contains(g.parts.named, n) {
+		if !slices.Contains(g.parts.named, n) {
 			g.parts.named = append(g.parts.named, n)
 			added = true
 		}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	sitter "github.com/smacker/go-tree-sitter"
 	"github.com/smacker/go-tree-sitter/python"
@@ -161,4 +162,36 @@ func BenchmarkExtractParallel(b *testing.B) {
 			}
 		}
 	})
+}
+
+// BenchmarkOverhead runs a bare parse and an Extract back to back in each
+// iteration and reports how much longer Extract took, in percent
+// (overhead-%). Pairing the two keeps the comparison fair on a loaded
+// machine, where separate benchmarks drift apart.
+func BenchmarkOverhead(b *testing.B) {
+	src := []byte(benchSource)
+	ctx := context.Background()
+	p := sitter.NewParser()
+	defer p.Close()
+	p.SetLanguage(python.GetLanguage())
+	var parse, extract time.Duration
+	b.SetBytes(int64(len(src)))
+	for b.Loop() {
+		t0 := time.Now()
+		tree, err := p.ParseCtx(ctx, nil, src)
+		if err != nil {
+			b.Fatal(err)
+		}
+		tree.Close()
+		t1 := time.Now()
+		if _, err := Extract(ctx, src); err != nil {
+			b.Fatal(err)
+		}
+		t2 := time.Now()
+		parse += t1.Sub(t0)
+		extract += t2.Sub(t1)
+	}
+	b.ReportMetric(100*(float64(extract)/float64(parse)-1), "overhead-%")
+	b.ReportMetric(float64(len(src))*float64(b.N)/parse.Seconds()/1e6, "parse-MB/s")
+	b.ReportMetric(float64(len(src))*float64(b.N)/extract.Seconds()/1e6, "extract-MB/s")
 }

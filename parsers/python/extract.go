@@ -21,8 +21,12 @@ type extractor struct {
 	qs    *queries
 	root  *sitter.Node
 	cur   *sitter.QueryCursor
-	steps int   // matches and anchors handled, for ctx checks
-	nl    []int // offsets of '\n' in src, built on first use by point
+	clean bool // the tree has no ERROR or MISSING node
+
+	lastStmt     *sitter.Node // see stmtSpan
+	lastStmtSpan parsers.Span
+	steps        int   // matches and anchors handled, for ctx checks
+	nl           []int // offsets of '\n' in src, built on first use by point
 
 	imports  []pending         // PyImport refs, in match order
 	froms    map[int]*pending  // PyFrom refs by Stmt.Start
@@ -47,7 +51,11 @@ var bom = []byte("\uFEFF")
 
 type attrCandidate struct {
 	root parsers.Span // the identifier the chain starts with
-	expr *sitter.Node // the attribute whose object is root
+	expr *sitter.Node // the attribute whose object is root, or nil if parts is set
+	// The chain's names and whole span, when already confirmed by
+	// chainByText (targeted mode).
+	parts []parsers.Span
+	outer parsers.Span
 }
 
 type callCandidate struct {
@@ -56,9 +64,25 @@ type callCandidate struct {
 
 func newExtractor(ctx context.Context, src, parsed []byte, qs *queries, root *sitter.Node, cur *sitter.QueryCursor) *extractor {
 	return &extractor{
-		ctx: ctx, src: src, text: parsed, qs: qs, root: root, cur: cur,
+		ctx: ctx, src: src, text: parsed, qs: qs, root: root, cur: cur, clean: !root.HasError(),
 		froms: map[int]*pending{}, stmts: map[int]stmtFlags{}, callSeen: map[parsers.Span]bool{},
 	}
+}
+
+// stmtSpan returns the span of a statement node. The matches of one
+// statement arrive together and go-tree-sitter hands out one *Node per
+// node, so remembering the last one saves two cgo calls per match.
+func (x *extractor) stmtSpan(n *sitter.Node) parsers.Span {
+	if n != x.lastStmt {
+		x.lastStmt, x.lastStmtSpan = n, spanOf(n)
+	}
+	return x.lastStmtSpan
+}
+
+// broken reports whether n contains a syntax error (never, in a clean
+// tree: that saves a cgo call per name).
+func (x *extractor) broken(n *sitter.Node) bool {
+	return !x.clean && n.HasError()
 }
 
 // tick counts one unit of work and checks ctx now and then.
@@ -127,7 +151,7 @@ func (x *extractor) importName(stmt, module, alias *sitter.Node) {
 	}
 	span := spanOf(module)
 	dn, ok := scanDotted(x.src, span)
-	if !ok || module.HasError() { // broken source: a MISSING name, an ERROR inside
+	if !ok || x.broken(module) { // a MISSING name, an ERROR inside
 		return
 	}
 	ref := parsers.Ref{
@@ -135,7 +159,7 @@ func (x *extractor) importName(stmt, module, alias *sitter.Node) {
 		Module: dn.module,
 		Span:   span,
 		Parts:  dn.parts,
-		Stmt:   spanOf(stmt),
+		Stmt:   x.stmtSpan(stmt),
 	}
 	if alias != nil {
 		ref.AliasSpan = spanOf(alias)
@@ -147,7 +171,7 @@ func (x *extractor) importName(stmt, module, alias *sitter.Node) {
 // fromPart records the module or one imported name of a from-import.
 func (x *extractor) fromPart(caps *[numRoles]*sitter.Node) {
 	stmt := caps[roleFromStmt]
-	ss := spanOf(stmt)
+	ss := x.stmtSpan(stmt)
 	p := x.froms[ss.Start]
 	if p == nil {
 		p = &pending{ref: parsers.Ref{Kind: parsers.PyFrom, Stmt: ss}, stmt: stmt}
@@ -158,7 +182,7 @@ func (x *extractor) fromPart(caps *[numRoles]*sitter.Node) {
 		n := caps[roleFromModule]
 		span := spanOf(n)
 		dn, ok := scanDotted(x.src, span)
-		if (ok || dn.level > 0 && dn.module == "") && !n.HasError() {
+		if (ok || dn.level > 0 && dn.module == "") && !x.broken(n) {
 			p.ref.Span, p.ref.Level, p.ref.Module, p.ref.Parts = span, dn.level, dn.module, dn.parts
 		} else {
 			p.broken = true
@@ -167,7 +191,7 @@ func (x *extractor) fromPart(caps *[numRoles]*sitter.Node) {
 		n := caps[roleFromName]
 		span := spanOf(n)
 		dn, ok := scanDotted(x.src, span)
-		if !ok || n.HasError() || dn.level > 0 {
+		if !ok || x.broken(n) || dn.level > 0 {
 			return
 		}
 		name := parsers.Name{Name: dn.module, NameSpan: span}
@@ -195,11 +219,10 @@ func (x *extractor) flags(stmt *sitter.Node, ss parsers.Span) stmtFlags {
 	atLineStart := ss.Start == 0 || x.src[ss.Start-1] == '\n' || x.src[ss.Start-1] == '\r' ||
 		ss.Start == 3 && bytes.HasPrefix(x.src, bom)
 	for p := stmt.Parent(); p != nil && !atLineStart; p = p.Parent() {
-		t := p.Type()
-		if t == "module" {
+		if x.qs.kind(p) == kindModule {
 			break
 		}
-		if t != "ERROR" {
+		if !p.IsError() {
 			f.nested = true
 			break
 		}
@@ -216,7 +239,7 @@ func (x *extractor) flags(stmt *sitter.Node, ss parsers.Span) stmtFlags {
 
 // collectErrors records the outermost ERROR nodes and all MISSING nodes.
 func (x *extractor) collectErrors() {
-	if !x.root.HasError() {
+	if x.clean {
 		return
 	}
 	c := sitter.NewTreeCursor(x.root)
@@ -244,7 +267,8 @@ func (x *extractor) collectErrors() {
 // result resolves the candidates and returns refs in source order.
 func (x *extractor) result() *parsers.Result {
 	slices.SortStableFunc(x.errors, func(a, b parsers.Span) int { return cmp.Compare(a.Start, b.Start) })
-	res := &parsers.Result{Lang: parsers.Python, Refs: []parsers.Ref{}, Errors: x.errors}
+	n := len(x.imports) + len(x.froms) + len(x.attrs) + len(x.calls)
+	res := &parsers.Result{Lang: parsers.Python, Refs: make([]parsers.Ref, 0, n), Errors: x.errors}
 
 	for _, p := range x.imports {
 		f := x.flags(p.stmt, p.ref.Stmt)
@@ -304,8 +328,11 @@ func (x *extractor) plainImports() map[string][]dotted {
 // attribute resolves a chain rooted at a name bound by a plain import.
 // cands are the imports with that first component, longest first.
 func (x *extractor) attribute(c attrCandidate, cands []dotted) (parsers.Ref, bool) {
-	parts, outer, ok := x.chainByText(c.root)
+	parts, outer, ok := c.parts, c.outer, c.parts != nil
 	if !ok {
+		parts, outer, ok = x.chainByText(c.root)
+	}
+	if !ok && c.expr != nil {
 		parts, outer = x.chainByTree(c)
 	}
 	for _, d := range cands {
@@ -361,7 +388,7 @@ func (x *extractor) chainByText(root parsers.Span) (parts []parsers.Span, outer 
 	}
 	outer = parsers.Span{Start: root.Start, End: parts[len(parts)-1].End}
 	n := x.namedAt(anchor{start: outer.Start, end: outer.End})
-	if n == nil || spanOf(n) != outer || n.Type() != "attribute" {
+	if n == nil || spanOf(n) != outer || x.qs.kind(n) != kindAttribute {
 		return nil, parsers.Span{}, false
 	}
 	return parts, outer, true
@@ -382,7 +409,7 @@ func (x *extractor) chainByTree(c attrCandidate) (parts []parsers.Span, outer pa
 		p := cur.Parent()
 		// cur is p's object exactly when p is an attribute starting where
 		// cur starts (the object is an attribute's first child).
-		if p == nil || p.StartByte() != cur.StartByte() || p.Type() != "attribute" {
+		if p == nil || p.StartByte() != cur.StartByte() || x.qs.kind(p) != kindAttribute {
 			break
 		}
 		cur = p
@@ -412,7 +439,7 @@ func (x *extractor) stringRef(c callCandidate) (parsers.Ref, bool) {
 		return parsers.Ref{}, false
 	}
 	open, close := c.arg.Child(0), c.arg.Child(n-1)
-	if open.Type() != "string_start" || close.Type() != "string_end" || close.IsMissing() {
+	if x.qs.kind(open) != kindStringStart || x.qs.kind(close) != kindStringEnd || close.IsMissing() {
 		return parsers.Ref{}, false
 	}
 	quote, ok := plainStringStart(x.src[open.StartByte():open.EndByte()])

@@ -68,6 +68,8 @@ func TestGolden(t *testing.T) {
 	}
 }
 
+// mustExtract extracts src, failing the test on an error, and checks that
+// targeted and full extraction agree on it.
 func mustExtract(t testing.TB, src []byte) *parsers.Result {
 	t.Helper()
 	res, err := Extract(context.Background(), src)
@@ -77,6 +79,7 @@ func mustExtract(t testing.TB, src []byte) *parsers.Result {
 	if res.Lang != parsers.Python {
 		t.Fatalf("Lang = %q, want %q", res.Lang, parsers.Python)
 	}
+	checkModesAgree(t, src)
 	return res
 }
 
@@ -196,7 +199,7 @@ func checkInvariants(t *testing.T, src []byte, res *parsers.Result) {
 		}
 		for _, n := range r.Names {
 			txt := n.NameSpan.Text(src)
-			if n.Name != strings.Join(strings.Fields(strings.ReplaceAll(txt, ".", " ")), ".") || !in(n.NameSpan, r.Stmt) {
+			if n.Name != squeeze(txt) || !in(n.NameSpan, r.Stmt) {
 				t.Errorf("%s: name %q but name span says %q", where, n.Name, txt)
 			}
 			if n.Alias != "" && (n.AliasSpan.Text(src) != n.Alias || !in(n.AliasSpan, r.Stmt)) {
@@ -209,6 +212,24 @@ func checkInvariants(t *testing.T, src []byte, res *parsers.Result) {
 			t.Errorf("error span %v out of range", e)
 		}
 	}
+}
+
+// squeeze removes from a dotted name as written what may separate its
+// tokens: blanks, backslash continuations and comments.
+func squeeze(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case ' ', '\t', '\f', '\v', '\r', '\n', '\\':
+		case '#':
+			for i < len(s) && s[i] != '\n' {
+				i++
+			}
+		default:
+			b.WriteByte(s[i])
+		}
+	}
+	return b.String()
 }
 
 // checkShifted checks that got equals want with every offset mapped by

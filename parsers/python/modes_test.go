@@ -46,7 +46,7 @@ func TestModesAgree(t *testing.T) {
 	}
 }
 
-func checkModesAgree(t *testing.T, src []byte) {
+func checkModesAgree(t testing.TB, src []byte) {
 	t.Helper()
 	full, err := extract(context.Background(), src, modeFull)
 	if err != nil {

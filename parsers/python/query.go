@@ -57,6 +57,46 @@ var roleByCapture = map[string]role{
 	"call.arg":        roleCallArg,
 }
 
+// nodeKind is a node type extraction looks for outside queries.
+type nodeKind uint8
+
+const (
+	kindOther nodeKind = iota
+	kindModule
+	kindImportStmt // import, from-import and __future__ import statements
+	kindIf         // if_statement and elif_clause
+	kindAttribute
+	kindIdentifier
+	kindCall
+	kindStringStart
+	kindStringEnd
+)
+
+var kindByType = map[string]nodeKind{
+	"module":                  kindModule,
+	"import_statement":        kindImportStmt,
+	"import_from_statement":   kindImportStmt,
+	"future_import_statement": kindImportStmt,
+	"if_statement":            kindIf,
+	"elif_clause":             kindIf,
+	"attribute":               kindAttribute,
+	"identifier":              kindIdentifier,
+	"call":                    kindCall,
+	"string_start":            kindStringStart,
+	"string_end":              kindStringEnd,
+}
+
+// kind returns the nodeKind of n (kindOther for a nil node).
+func (qs *queries) kind(n *sitter.Node) nodeKind {
+	if n == nil {
+		return kindOther
+	}
+	if s := int(n.Symbol()); s < len(qs.kinds) {
+		return qs.kinds[s]
+	}
+	return kindOther // ERROR and other builtin symbols
+}
+
 // query is one compiled tree-sitter query with its capture roles.
 type query struct {
 	q       *sitter.Query
@@ -70,6 +110,9 @@ type query struct {
 // closed.
 type queries struct {
 	lang *sitter.Language
+	// kinds maps a node symbol to the kinds extraction tests for: a
+	// symbol comparison instead of Node.Type, which allocates a string.
+	kinds []nodeKind
 	// all is every pattern of every file, for one pass over a whole tree.
 	all *query
 	// One per file: imports, typecheck and strings run on single
@@ -96,6 +139,13 @@ func compileQueries() (*queries, error) {
 	}
 	sort.Strings(names)
 	qs := &queries{lang: python.GetLanguage()}
+	qs.kinds = make([]nodeKind, qs.lang.SymbolCount())
+	for i := range qs.kinds {
+		sym := sitter.Symbol(i)
+		if qs.lang.SymbolType(sym) == sitter.SymbolTypeRegular {
+			qs.kinds[i] = kindByType[qs.lang.SymbolName(sym)]
+		}
+	}
 	var all strings.Builder
 	for _, name := range names {
 		b, err := queryFiles.ReadFile(name)

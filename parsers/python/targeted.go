@@ -50,10 +50,12 @@ var phase1Words = []struct {
 	{"patch", wordCallee},
 }
 
-// maxAnchors is the number of anchors past which one full pass is cheaper
-// than one node lookup per anchor (a lookup walks down from the root,
-// scanning siblings). Measured: a lookup costs about as much as the full
-// query pass spends on 40 bytes of source.
+// maxAnchors is the number of anchors past which one full pass is likely
+// cheaper than a node lookup (and a small query) per anchor. A lookup
+// descends from the root, roughly logarithmically since tree-sitter keeps
+// long child lists as balanced subtrees; measured, an anchor costs about
+// what the full pass spends on 40 bytes of source. Real files stay far
+// below the limit (benchSource: 48 anchors for 144 allowed).
 func maxAnchors(srcLen int) int { return 64 + srcLen/40 }
 
 type anchor struct {
@@ -66,9 +68,7 @@ type anchor struct {
 func (x *extractor) targeted(force bool) (bool, error) {
 	var anchors []anchor
 	for _, w := range phase1Words {
-		for _, s := range findWord(x.text, w.word, false) {
-			anchors = append(anchors, anchor{start: s, end: s + len(w.word), kind: w.kind})
-		}
+		anchors = findWord(anchors, x.text, w.word, w.kind, false)
 	}
 	if !force && len(anchors) > maxAnchors(len(x.text)) {
 		return false, nil
@@ -109,9 +109,7 @@ func (x *extractor) targetedAttributes(force bool) error {
 	plain := x.plainImports()
 	var anchors []anchor
 	for name := range plain {
-		for _, s := range findWord(x.text, name, true) {
-			anchors = append(anchors, anchor{start: s, end: s + len(name)})
-		}
+		anchors = findWord(anchors, x.text, name, 0, true)
 	}
 	if !force && len(anchors) > maxAnchors(len(x.text)) {
 		return x.run(x.qs.attributes, x.root)
@@ -120,14 +118,20 @@ func (x *extractor) targetedAttributes(force bool) error {
 		if err := x.tick(); err != nil {
 			return err
 		}
-		// The smallest node covering the name and the dot after it is the
-		// innermost attribute of the chain, if the name is its object.
-		dot := skipExtras(x.text, a.end)
-		n := x.namedAt(anchor{start: a.start, end: dot + 1})
-		if n == nil || int(n.StartByte()) != a.start || n.Type() != "attribute" {
+		root := parsers.Span{Start: a.start, End: a.end}
+		// Usually one lookup confirms the whole chain (chainByText).
+		if parts, outer, ok := x.chainByText(root); ok {
+			x.attrs = append(x.attrs, attrCandidate{root: root, parts: parts, outer: outer})
 			continue
 		}
-		root := parsers.Span{Start: a.start, End: a.end}
+		// Otherwise the smallest node covering the name and the dot after
+		// it is the innermost attribute of the chain, if the name is its
+		// object; result walks up from there.
+		dot := skipExtras(x.text, a.end)
+		n := x.namedAt(anchor{start: a.start, end: dot + 1})
+		if n == nil || int(n.StartByte()) != a.start || x.qs.kind(n) != kindAttribute {
+			continue
+		}
 		if obj := n.ChildByFieldName("object"); obj == nil || spanOf(obj) != root {
 			continue
 		}
@@ -138,12 +142,7 @@ func (x *extractor) targetedAttributes(force bool) error {
 
 // importStmtAt returns the import statement whose `import` keyword is a.
 func (x *extractor) importStmtAt(a anchor) *sitter.Node {
-	n := x.namedAt(a)
-	if n == nil {
-		return nil
-	}
-	switch n.Type() {
-	case "import_statement", "import_from_statement", "future_import_statement":
+	if n := x.namedAt(a); x.qs.kind(n) == kindImportStmt {
 		return n
 	}
 	return nil
@@ -153,17 +152,15 @@ func (x *extractor) importStmtAt(a anchor) *sitter.Node {
 // `TYPE_CHECKING` or `x.TYPE_CHECKING` at a.
 func (x *extractor) ifAt(a anchor) *sitter.Node {
 	n := x.namedAt(a)
-	if n == nil || n.Type() != "identifier" {
+	if x.qs.kind(n) != kindIdentifier {
 		return nil
 	}
 	for range 2 { // identifier -> [attribute ->] if_statement / elif_clause
-		if n = n.Parent(); n == nil {
-			return nil
-		}
-		switch n.Type() {
-		case "if_statement", "elif_clause":
+		n = n.Parent()
+		switch x.qs.kind(n) {
+		case kindIf:
 			return n
-		case "attribute":
+		case kindAttribute:
 		default:
 			return nil
 		}
@@ -175,17 +172,15 @@ func (x *extractor) ifAt(a anchor) *sitter.Node {
 // (`patch(...)`, `mock.patch(...)`, but not `patch.dict(...)`).
 func (x *extractor) callAt(a anchor) *sitter.Node {
 	n := x.namedAt(a)
-	if n == nil || n.Type() != "identifier" || int(n.StartByte()) != a.start || int(n.EndByte()) != a.end {
+	if x.qs.kind(n) != kindIdentifier || int(n.StartByte()) != a.start || int(n.EndByte()) != a.end {
 		return nil
 	}
 	for {
-		if n = n.Parent(); n == nil {
-			return nil
-		}
-		switch n.Type() {
-		case "call":
+		n = n.Parent()
+		switch x.qs.kind(n) {
+		case kindCall:
 			return n
-		case "attribute":
+		case kindAttribute:
 			if int(n.EndByte()) != a.end { // the name is not the last one
 				return nil
 			}
@@ -204,7 +199,7 @@ func (x *extractor) namedAt(a anchor) *sitter.Node {
 // only, columns count bytes (a BOM included).
 func (x *extractor) point(off int) sitter.Point {
 	if x.nl == nil {
-		x.nl = []int{}
+		x.nl = make([]int, 0, bytes.Count(x.text, []byte{'\n'}))
 		for i := 0; ; {
 			j := bytes.IndexByte(x.text[i:], '\n')
 			if j < 0 {
@@ -222,13 +217,12 @@ func (x *extractor) point(off int) sitter.Point {
 	return sitter.Point{Row: uint32(row), Column: uint32(col)}
 }
 
-// findWord returns the offsets where word occurs in src as a whole word:
-// not preceded or followed by an ASCII identifier byte. (A non-ASCII
-// neighbour counts as a boundary: that over-reports, and the node lookup
-// then rejects the hit.) With dot, the word must also be followed by a
-// '.', possibly after blanks, line continuations and comments.
-func findWord(src []byte, word string, dot bool) []int {
-	var out []int
+// findWord appends to out an anchor of the given kind for each place word
+// occurs in src as a whole word: not preceded or followed by an ASCII
+// identifier byte. (A non-ASCII neighbour counts as a boundary: that
+// over-reports, and the node lookup then rejects the hit.) With dot, the
+// word must also be followed by a '.', possibly after extras.
+func findWord(out []anchor, src []byte, word string, kind int, dot bool) []anchor {
 	w := []byte(word)
 	for i := 0; ; {
 		j := bytes.Index(src[i:], w)
@@ -245,7 +239,7 @@ func findWord(src []byte, word string, dot bool) []int {
 				continue
 			}
 		}
-		out = append(out, s)
+		out = append(out, anchor{start: s, end: e, kind: kind})
 	}
 }
 

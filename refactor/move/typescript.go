@@ -15,7 +15,7 @@ func (e *engine) tsContext() *tsmove.Context {
 
 // rewriteTS updates the TS/JS references of one file.
 func (e *engine) rewriteTS(f *index.File) {
-	edits, warns := tsmove.Rewrite(e.tsContext(), f, e.source(f.Path))
+	edits, warns := tsmove.Rewrite(e.tsContext(), f, nil)
 	e.edited[f.Path] = append(e.edited[f.Path], edits...)
 	e.cs.Warnings = append(e.cs.Warnings, warns...)
 }

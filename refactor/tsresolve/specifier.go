@@ -139,16 +139,35 @@ func (r *Resolver) RelativeSpecifier(from, target string, style Style) string {
 	from, target = clean(from), clean(target)
 	fromDir := dirOf(from)
 	forms := spellings(target, style)
-	first := relSpec(fromDir, forms[0])
+	spec := func(f string) string {
+		if isDirIndex(target) && f == dirOf(target) {
+			return relSpec(fromDir, f)
+		}
+		return relFileSpec(fromDir, f)
+	}
+	first := spec(forms[0])
 	if !r.fs.HasFile(target) {
 		return first
 	}
 	for _, f := range forms {
-		if s := relSpec(fromDir, f); r.resolvesTo(from, s, target) {
+		if s := spec(f); r.resolvesTo(from, s, target) {
 			return s
 		}
 	}
 	return first
+}
+
+// relFileSpec is relSpec for a file spelling p: when p is fromDir or one
+// of its ancestors (an extensionless "a/b" for a/b.ts imported from
+// a/b/c.ts), "." and ".." would name directories, so the specifier climbs
+// to p's parent and names p's base ("../b").
+func relFileSpec(fromDir, p string) string {
+	s := relSpec(fromDir, p)
+	if p != "" && (s == "." || s == ".." || strings.HasSuffix(s, "/..")) {
+		parent := relSpec(fromDir, dirOf(p))
+		return parent + "/" + path.Base(p)
+	}
+	return s
 }
 
 // AliasSpecifier returns a non-relative specifier with which from imports

@@ -34,6 +34,7 @@ var specFiles = map[string]string{
 	"src/dup/a.ts":              "",
 	"src/dup/a.tsx":             "",
 	"src/deep/er/still/file.ts": "",
+	"src/deep/er.ts":            "",
 	"index.ts":                  "",
 	"src/mts/index.mts":         "",
 }
@@ -72,6 +73,10 @@ func TestRelativeSpecifier(t *testing.T) {
 		// verification: a sibling shadows the preferred spelling
 		{"src/main.ts", "src/shadow/index.ts", none, "./shadow/index"},
 		{"src/main.ts", "src/dup/a.tsx", none, "./dup/a.jsx"}, // ./dup/a and ./dup/a.js find a.ts
+		// a file whose extensionless spelling is the importer's directory
+		// (or an ancestor of it) is not named "." or ".."
+		{"src/shadow/index.ts", "src/shadow.ts", none, "../shadow"},
+		{"src/deep/er/still/file.ts", "src/deep/er.ts", none, "../../er"},
 		// index.mts is not a directory index
 		{"src/main.ts", "src/mts/index.mts", none, "./mts/index.mjs"},
 		// a target outside the FileSet is spelled unverified

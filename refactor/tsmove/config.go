@@ -173,6 +173,9 @@ func (cw *configWriter) path(v *hujson.Value, oldBase, newBase string, glob bool
 			return
 		}
 		newLoc = cw.dirNew(loc)
+		if newLoc == loc && oldBase != newBase {
+			newLoc = cw.followMajority(loc, join(newBase, lit))
+		}
 	} else if newLoc, ok = cw.mapLoc(loc); !ok {
 		if !glob {
 			return
@@ -185,6 +188,29 @@ func (cw *configWriter) path(v *hujson.Value, oldBase, newBase string, glob bool
 		return
 	}
 	cw.set(v, s, formatValue(relPath(newBase, newLoc), rest, s))
+}
+
+// followMajority decides where a glob's directory loc goes when the
+// config moves but loc's files are split between staying and moving: when
+// more of them move under along (the same place relative to the moved
+// config) than stay under loc, the pattern follows the config (along);
+// otherwise it keeps naming loc. The files left on the other side are
+// reported by the coverage warnings.
+func (cw *configWriter) followMajority(loc, along string) string {
+	stay, follow := 0, 0
+	for _, f := range filesUnder(cw.c.OldFS.Files(), loc) {
+		n := cw.c.NewPath(f)
+		switch {
+		case n == f:
+			stay++
+		case along == "" || strings.HasPrefix(n, along+"/"):
+			follow++
+		}
+	}
+	if follow > stay {
+		return along
+	}
+	return loc
 }
 
 // extends rewrites a relative extends value (a package name is left).

@@ -2,20 +2,23 @@ package server
 
 // convert.go is the server's only place that converts between relayout's
 // plain data (byte offsets, filesystem paths, slash-separated
-// workspace-relative paths, configuration strings) and protocol types
-// (positions counted in the negotiated encoding, URIs, severities). Every
-// position conversion goes through parsers.Lines, the one position mapper.
+// workspace-relative paths, configuration strings, change sets) and
+// protocol types (positions counted in the negotiated encoding, URIs,
+// severities, workspace edits). Every position conversion goes through
+// parsers.Lines, the one position mapper.
 
 import (
 	"fmt"
 	"math"
 	"path/filepath"
+	"sort"
 	"strings"
 
 	"go.lsp.dev/protocol"
 	"go.lsp.dev/uri"
 
 	"github.com/relayout/relayout/parsers"
+	"github.com/relayout/relayout/refactor/edit"
 )
 
 // kindToEncoding maps a negotiated LSP position encoding to the mapper's
@@ -152,4 +155,213 @@ func severityToProtocol(s string) protocol.DiagnosticSeverity {
 	default:
 		return protocol.DiagnosticSeverityWarning
 	}
+}
+
+// resourceOps are the resource operations a client can apply in a
+// workspace edit (workspace.workspaceEdit.resourceOperations).
+type resourceOps struct{ create, rename, delete bool }
+
+// editBasis is what a change set's byte offsets address: the files as
+// they were when the change set was computed, open documents included.
+type editBasis interface {
+	// uri returns the URI of the workspace-relative path rel: an open
+	// document's own URI (as the client spelled it), else one built from
+	// the folder path.
+	uri(rel string) uri.URI
+	// content returns the bytes the change set's edits of rel address: the
+	// open document's text, else the file on disk.
+	content(rel string) ([]byte, error)
+	// version returns the version of the open document rel, nil when it
+	// is not open (LSP: the content on disk is the truth).
+	version(rel string) *int32
+}
+
+// textEditsToProtocol converts byte-range edits of src to protocol text
+// edits (columns counted in enc), sorted by position. Identical duplicates
+// are sent once; overlapping edits are a bug in the change set.
+func textEditsToProtocol(src []byte, edits []edit.TextEdit, enc parsers.Encoding) ([]protocol.TextEdit, error) {
+	es := append([]edit.TextEdit(nil), edits...)
+	sort.SliceStable(es, func(i, j int) bool {
+		if es[i].Start != es[j].Start {
+			return es[i].Start < es[j].Start
+		}
+		return es[i].End < es[j].End
+	})
+	lines := parsers.NewLines(src)
+	out := make([]protocol.TextEdit, 0, len(es))
+	last := 0
+	for i, e := range es {
+		if i > 0 && e == es[i-1] {
+			continue
+		}
+		if e.Start < last || e.End < e.Start || e.End > len(src) {
+			return nil, fmt.Errorf("overlapping or out-of-range edit [%d,%d) (previous ends at %d, size %d)", e.Start, e.End, last, len(src))
+		}
+		out = append(out, protocol.TextEdit{Range: offsetsToRange(lines, e.Start, e.End, enc), NewText: e.New})
+		last = e.End
+	}
+	return out, nil
+}
+
+// textDocumentEdit converts the edits of the current file rel into a
+// TextDocumentEdit addressed to its current URI, with the open document's
+// version (null when it is not open).
+func textDocumentEdit(rel string, edits []edit.TextEdit, b editBasis, enc parsers.Encoding) (*protocol.TextDocumentEdit, error) {
+	src, err := b.content(rel)
+	if err != nil {
+		return nil, fmt.Errorf("edit %s: %w", rel, err)
+	}
+	tes, err := textEditsToProtocol(src, edits, enc)
+	if err != nil {
+		return nil, fmt.Errorf("edit %s: %w", rel, err)
+	}
+	elems := make([]protocol.TextDocumentEditElement, len(tes))
+	for i := range tes {
+		elems[i] = &tes[i]
+	}
+	return &protocol.TextDocumentEdit{
+		TextDocument: protocol.OptionalVersionedTextDocumentIdentifier{
+			TextDocumentIdentifier: protocol.TextDocumentIdentifier{URI: b.uri(rel)},
+			Version:                b.version(rel),
+		},
+		Edits: elems,
+	}, nil
+}
+
+// changeSetToChanges converts the text edits of cs into the plain
+// `changes` map of a WorkspaceEdit (for clients without documentChanges),
+// addressed to the current URIs.
+func changeSetToChanges(cs *edit.ChangeSet, b editBasis, enc parsers.Encoding) (map[uri.URI][]protocol.TextEdit, error) {
+	out := map[uri.URI][]protocol.TextEdit{}
+	for _, rel := range cs.EditedFiles() {
+		src, err := b.content(rel)
+		if err != nil {
+			return nil, fmt.Errorf("edit %s: %w", rel, err)
+		}
+		tes, err := textEditsToProtocol(src, cs.Edits[rel], enc)
+		if err != nil {
+			return nil, fmt.Errorf("edit %s: %w", rel, err)
+		}
+		out[b.uri(rel)] = tes
+	}
+	return out, nil
+}
+
+// changeSetToDocumentChanges converts a change set into documentChanges,
+// in the order a client must apply them:
+//
+//  1. a TextDocumentEdit per edited file, addressed to its current (old)
+//     URI, versioned with the open document's version (null when not
+//     open); renamed files are edited before they move;
+//  2. DeleteFile for deleted files whose path is reused below (a target
+//     overwritten with Force);
+//  3. CreateFile for new files at free paths, each followed by a
+//     TextDocumentEdit inserting its content when it has any (creating a
+//     package's __init__.py first also creates its directory);
+//  4. RenameFile for each of steps (cs.Renames ordered so that no rename
+//     lands on a file still to be moved, cycles going through a temporary
+//     name: see renameSteps), with overwrite false and no ignoreIfExists
+//     (Neovim 0.7 skips every rename that has it);
+//  5. CreateFile (and content) for new files at paths the renames vacated
+//     (shims);
+//  6. DeleteFile for the other deleted files;
+//  7. DeleteFile (ignoreIfNotExists, not recursive) for emptyDirs, the
+//     directories that are empty on disk once the change set is applied.
+//
+// Operations the client cannot apply (ops) are left out and described in
+// the returned notes; renames are the caller's to require.
+func changeSetToDocumentChanges(cs *edit.ChangeSet, steps []edit.Rename, emptyDirs []string, b editBasis, enc parsers.Encoding, ops resourceOps) ([]protocol.DocumentChange, []string, error) {
+	var out []protocol.DocumentChange
+	var notes []string
+	for _, rel := range cs.EditedFiles() {
+		tde, err := textDocumentEdit(rel, cs.Edits[rel], b, enc)
+		if err != nil {
+			return nil, nil, err
+		}
+		out = append(out, tde)
+	}
+
+	renamedFrom, reused := map[string]bool{}, map[string]bool{}
+	for _, r := range cs.Renames {
+		renamedFrom[r.From] = true
+		reused[r.To] = true
+	}
+	for _, c := range cs.Creates {
+		reused[c.Path] = true
+	}
+	yes := true
+	var freeing, otherDeletes []string
+	for _, d := range cs.Deletes {
+		if reused[d] {
+			freeing = append(freeing, d)
+		} else {
+			otherDeletes = append(otherDeletes, d)
+		}
+	}
+	overwrite := map[string]bool{} // reused paths not freed by a DeleteFile
+	for _, d := range freeing {
+		if ops.delete {
+			out = append(out, &protocol.DeleteFile{Kind: "delete", URI: b.uri(d)})
+		} else {
+			overwrite[d] = true
+		}
+	}
+
+	create := func(c edit.Create) {
+		if !ops.create {
+			notes = append(notes, fmt.Sprintf("%s not created: the editor cannot create files", c.Path))
+			return
+		}
+		u := b.uri(c.Path)
+		op := &protocol.CreateFile{Kind: "create", URI: u}
+		if overwrite[c.Path] {
+			op.Options = &protocol.CreateFileOptions{Overwrite: &yes}
+		}
+		out = append(out, op)
+		if len(c.Content) > 0 {
+			out = append(out, &protocol.TextDocumentEdit{
+				TextDocument: protocol.OptionalVersionedTextDocumentIdentifier{TextDocumentIdentifier: protocol.TextDocumentIdentifier{URI: u}},
+				Edits:        []protocol.TextDocumentEditElement{&protocol.TextEdit{NewText: string(c.Content)}},
+			})
+		}
+	}
+	var late []edit.Create
+	for _, c := range cs.Creates {
+		if renamedFrom[c.Path] {
+			late = append(late, c)
+			continue
+		}
+		create(c)
+	}
+
+	for _, r := range steps {
+		if !ops.rename {
+			notes = append(notes, fmt.Sprintf("%s not moved to %s: the editor cannot rename files", r.From, r.To))
+			continue
+		}
+		op := &protocol.RenameFile{Kind: "rename", OldURI: b.uri(r.From), NewURI: b.uri(r.To)}
+		if overwrite[r.To] {
+			op.Options = &protocol.RenameFileOptions{Overwrite: &yes}
+		}
+		out = append(out, op)
+	}
+	for _, c := range late {
+		create(c)
+	}
+
+	for _, d := range otherDeletes {
+		if !ops.delete {
+			notes = append(notes, fmt.Sprintf("%s not deleted: the editor cannot delete files", d))
+			continue
+		}
+		out = append(out, &protocol.DeleteFile{Kind: "delete", URI: b.uri(d)})
+	}
+	for _, d := range emptyDirs {
+		if !ops.delete {
+			notes = append(notes, fmt.Sprintf("empty directory %s not removed: the editor cannot delete files", d))
+			continue
+		}
+		out = append(out, &protocol.DeleteFile{Kind: "delete", URI: b.uri(d), Options: &protocol.DeleteFileOptions{IgnoreIfNotExists: &yes}})
+	}
+	return out, notes, nil
 }

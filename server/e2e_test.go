@@ -19,6 +19,11 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"go.lsp.dev/protocol"
+
+	"github.com/relayout/relayout/refactor"
+	"github.com/relayout/relayout/refactor/move"
 )
 
 // relayoutBin is the binary TestMain built ("" when skipped); buildErr
@@ -56,17 +61,25 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-func TestServeOverStdio(t *testing.T) {
+// serveProcess is `relayout serve` running as a child process.
+type serveProcess struct {
+	cmd    *exec.Cmd
+	stderr *lockedBuffer
+	wire   *lockedBuffer // everything the server wrote on stdout
+}
+
+// startServe starts `relayout serve` with its parse cache in a temporary
+// directory and connects a fake editor to its stdio.
+func startServe(t *testing.T) (*editor, *serveProcess) {
+	t.Helper()
 	if buildErr != nil {
 		t.Fatal(buildErr)
 	}
 	if relayoutBin == "" {
 		t.Skip("go not found, or -short")
 	}
-	root := t.TempDir()
-	writeTree(t, root, map[string]string{"a.py": "", "a/b/c/d/e/deep.py": "", "relayout.toml": "[depth]\nseverity = \"hint\"\n"})
-
 	cmd := exec.Command(relayoutBin, "serve", "--log-level", "debug")
+	cmd.Env = append(os.Environ(), "XDG_CACHE_HOME="+t.TempDir())
 	stdin, err := cmd.StdinPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -75,14 +88,46 @@ func TestServeOverStdio(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var stderr lockedBuffer
-	cmd.Stderr = &stderr
+	sp := &serveProcess{cmd: cmd, stderr: &lockedBuffer{}, wire: &lockedBuffer{}}
+	cmd.Stderr = sp.stderr
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = cmd.Process.Kill() })
-	var wire lockedBuffer // everything the server wrote on stdout
-	e := connectEditor(t, stdioPipe{Reader: io.TeeReader(stdout, &wire), WriteCloser: stdin})
+	e := connectEditor(t, stdioPipe{Reader: io.TeeReader(stdout, sp.wire), WriteCloser: stdin})
+	return e, sp
+}
+
+// stop ends the session and checks the process exits cleanly on its own
+// (stdin stays open) and wrote nothing but JSON-RPC on stdout.
+func (sp *serveProcess) stop(t *testing.T, e *editor) {
+	t.Helper()
+	if err := e.shutdownExit(); err != nil {
+		t.Fatal(err)
+	}
+	waited := make(chan error, 1)
+	go func() { waited <- sp.cmd.Wait() }()
+	select {
+	case err := <-waited:
+		if err != nil {
+			t.Fatalf("relayout serve: %v\nstderr:\n%s", err, sp.stderr.String())
+		}
+	case <-time.After(awaitTimeout):
+		t.Fatalf("relayout serve did not exit after exit\nstderr:\n%s", sp.stderr.String())
+	}
+	if code := sp.cmd.ProcessState.ExitCode(); code != 0 {
+		t.Errorf("exit code %d, want 0", code)
+	}
+	if err := checkFrames(sp.wire.Bytes()); err != nil {
+		t.Errorf("stdout is not only JSON-RPC frames: %v\n%q", err, sp.wire.String())
+	}
+}
+
+func TestServeOverStdio(t *testing.T) {
+	root := t.TempDir()
+	writeTree(t, root, map[string]string{"a.py": "", "a/b/c/d/e/deep.py": "", "relayout.toml": "[depth]\nseverity = \"hint\"\n"})
+	e, sp := startServe(t)
+	stderr := sp.stderr
 
 	cfg := editorConfig{}
 	e.initialize(cfg, root)
@@ -91,30 +136,70 @@ func TestServeOverStdio(t *testing.T) {
 	if d := e.snapshot().diags[deep][0]; d.Severity != 4 || !strings.Contains(fmt.Sprint(d.Message), "level 5") {
 		t.Errorf("diagnostic = %+v", d)
 	}
-	if err := e.shutdownExit(); err != nil {
-		t.Fatal(err)
-	}
-
-	// The server exits on its own: stdin stays open.
-	waited := make(chan error, 1)
-	go func() { waited <- cmd.Wait() }()
-	select {
-	case err := <-waited:
-		if err != nil {
-			t.Fatalf("relayout serve: %v\nstderr:\n%s", err, stderr.String())
-		}
-	case <-time.After(awaitTimeout):
-		t.Fatalf("relayout serve did not exit after exit\nstderr:\n%s", stderr.String())
-	}
-	if code := cmd.ProcessState.ExitCode(); code != 0 {
-		t.Errorf("exit code %d, want 0", code)
-	}
-	if err := checkFrames(wire.Bytes()); err != nil {
-		t.Errorf("stdout is not only JSON-RPC frames: %v\n%q", err, wire.String())
-	}
+	sp.stop(t, e)
 	if !strings.Contains(stderr.String(), "initialize") {
 		t.Errorf("no logs on stderr:\n%s", stderr.String())
 	}
+}
+
+// TestServeMoveOverStdio: the move flows over the real binary — a code
+// action listed for a too-deep file, resolved and applied by the editor,
+// then relayout.move through workspace/applyEdit, then a willRenameFiles —
+// each leaving the tree `relayout move` leaves.
+func TestServeMoveOverStdio(t *testing.T) {
+	root := t.TempDir()
+	writeTree(t, root, billingTree)
+	e, sp := startServe(t)
+	cfg := editorConfig{echoRenames: true}
+	e.initialize(cfg, root)
+	u := fileURI(root, invoiceRel)
+	e.await("too-deep diagnostic", func(st *editorState) bool { return len(st.diags[u]) == 1 })
+	e.open(root, invoiceRel)
+
+	planned := byKind(t, codeActions(t, listActions(e, u)), protocol.CodeActionKindRefactorMove)
+	res, err := resolveAction(e, planned)
+	if err != nil {
+		t.Fatalf("resolve: %v\nstderr:\n%s", err, sp.stderr.String())
+	}
+	checkEditShape(t, root, res.Edit)
+	e.apply(res.Edit)
+	e.saveAll()
+	moves := []move.Move{{From: "src/app/backend/services/billing", To: "src/app/billing"}}
+	want := cliTree(t, billingTree, moves, refactor.MoveOptions{})
+	if d := diffTrees(readTree(t, root), want); d != "" {
+		t.Fatalf("after the code action:\n%s", d)
+	}
+	for i, ans := range e.snapshot().echoAnswers {
+		if len(ans.DocumentChanges) != 0 {
+			t.Errorf("echo %d answered with edits", i)
+		}
+	}
+
+	cmdRes, err := runCommand(e, string(fileURI(root, "")), "src/app/billing/tax.py", "src/app/tax.py")
+	if err != nil || !cmdRes.Applied {
+		t.Fatalf("relayout.move: %+v %v", cmdRes, err)
+	}
+	moved := map[string]string{}
+	for p, c := range want {
+		if c != nil {
+			moved[p] = string(c)
+		}
+	}
+	want = cliTree(t, moved, []move.Move{{From: "src/app/billing/tax.py", To: "src/app/tax.py"}}, refactor.MoveOptions{})
+	e.saveAll()
+	if d := diffTrees(readTree(t, root), want); d != "" {
+		t.Fatalf("after relayout.move:\n%s", d)
+	}
+
+	we := willRename(e, root, "src/app/billing", "src/app/invoicing")
+	checkTextOnly(t, we)
+	e.apply(we)
+	e.saveAll()
+	renameOnDisk(t, root, "src/app/billing", "src/app/invoicing")
+	if c, _ := os.ReadFile(filepath.Join(root, "src/app/cli.py")); !strings.HasPrefix(string(c), "from app.invoicing.invoice import total\nfrom app.invoicing import invoice\n") {
+		t.Errorf("cli.py after the folder rename:\n%s", c)
+	}
+	sp.stop(t, e)
 }
 
 // checkFrames verifies data is a sequence of LSP frames (Content-Length

@@ -25,6 +25,8 @@ import (
 	"go.lsp.dev/protocol"
 	"go.lsp.dev/uri"
 	"go.uber.org/zap"
+
+	"github.com/relayout/relayout/parsers"
 )
 
 // awaitTimeout bounds every wait for the server.
@@ -37,6 +39,21 @@ type editorConfig struct {
 	noDynamicWatch bool                            // do not declare dynamic watched-files registration
 	debounce       time.Duration                   // server debounce; 0: 10ms
 	logger         *zap.Logger
+
+	// Workspace edits and code actions (editor_apply_test.go).
+	noApplyEdit       bool // do not declare workspace.applyEdit
+	noDocumentChanges bool // do not declare workspaceEdit.documentChanges (Neovim 0.7)
+	// resourceOps are workspaceEdit.resourceOperations; nil: create,
+	// rename and delete; empty: none.
+	resourceOps []protocol.ResourceOperationKind
+	noResolve   bool // no codeAction.resolveSupport for "edit" (Neovim 0.7)
+	noLiterals  bool // no codeAction.codeActionLiteralSupport
+	noDisabled  bool // no codeAction.disabledSupport
+	// echoRenames makes the editor behave like VS Code: before each
+	// RenameFile of a workspace edit it applies, it sends
+	// workspace/willRenameFiles and applies the answer first.
+	echoRenames bool
+	cacheDir    string // server parse cache; "": a per-test directory
 }
 
 // progressEvent is one $/progress notification.
@@ -56,14 +73,30 @@ type editorState struct {
 	registrations []protocol.Registration
 	created       []string // progress tokens created, in order
 	progress      []progressEvent
+	applyEdits    []protocol.ApplyWorkspaceEditParams // workspace/applyEdit requests
+	// echoAnswers are the server's answers to the willRenameFiles the
+	// editor sent for the renames of edits it applied (echoRenames).
+	echoAnswers []*protocol.WorkspaceEdit
 }
 
-// ends counts progress end notifications.
-func (st editorState) ends() int {
+// ends counts the progress end notifications of folder opens (whose
+// begin title starts with "relayout: opening"); the background import
+// index reports a progress of its own, counted by endsOf.
+func (st editorState) ends() int { return st.endsOf("relayout: opening") }
+
+// endsOf counts the progress end notifications of operations whose begin
+// title starts with prefix.
+func (st editorState) endsOf(prefix string) int {
+	titles := map[string]string{}
 	n := 0
 	for _, p := range st.progress {
-		if p.kind == "end" {
-			n++
+		switch p.kind {
+		case "begin":
+			titles[p.token] = p.title
+		case "end":
+			if strings.HasPrefix(titles[p.token], prefix) {
+				n++
+			}
 		}
 	}
 	return n
@@ -92,6 +125,10 @@ type editor struct {
 	mu      sync.Mutex
 	st      editorState
 	changed chan struct{} // closed and replaced on every record
+
+	cfg  editorConfig     // set by initialize
+	enc  parsers.Encoding // negotiated by initialize
+	docs map[uri.URI]*editorDoc
 }
 
 // newEditor starts a server in-process and connects a fake editor to it.
@@ -101,7 +138,10 @@ func newEditor(t *testing.T, cfg editorConfig, install ...func(*server)) *editor
 	if cfg.debounce == 0 {
 		cfg.debounce = 10 * time.Millisecond
 	}
-	srv := newServer(Options{Logger: cfg.logger, Debounce: cfg.debounce})
+	if cfg.cacheDir == "" {
+		cfg.cacheDir = t.TempDir()
+	}
+	srv := newServer(Options{Logger: cfg.logger, Debounce: cfg.debounce, CacheDir: cfg.cacheDir})
 	for _, fn := range install {
 		fn(srv)
 	}
@@ -125,7 +165,7 @@ func newEditor(t *testing.T, cfg editorConfig, install ...func(*server)) *editor
 
 // connectEditor connects a fake editor to a server over rwc.
 func connectEditor(t *testing.T, rwc io.ReadWriteCloser) *editor {
-	e := &editor{t: t, changed: make(chan struct{})}
+	e := &editor{t: t, changed: make(chan struct{}), enc: parsers.UTF16, docs: map[uri.URI]*editorDoc{}}
 	e.st.diags = map[uri.URI][]protocol.Diagnostic{}
 	e.conn = jsonrpc2.NewConn(jsonrpc2.NewStream(rwc), jsonrpc2.WithCodec(lspCodec{}))
 	// Inline (not async) dispatch: notifications are recorded in wire order.
@@ -149,8 +189,33 @@ func (cfg editorConfig) capabilities() protocol.ClientCapabilities {
 		c.Window = nil
 	}
 	if cfg.noDynamicWatch {
-		c.Workspace = nil
+		c.Workspace.DidChangeWatchedFiles = nil
 	}
+	c.Workspace.ApplyEdit = &yes
+	if cfg.noApplyEdit {
+		c.Workspace.ApplyEdit = nil
+	}
+	we := &protocol.WorkspaceEditClientCapabilities{DocumentChanges: &yes, ResourceOperations: cfg.resourceOps}
+	if cfg.resourceOps == nil {
+		we.ResourceOperations = []protocol.ResourceOperationKind{"create", "rename", "delete"}
+	}
+	if cfg.noDocumentChanges {
+		we.DocumentChanges = nil
+	}
+	c.Workspace.WorkspaceEdit = we
+	ca := &protocol.CodeActionClientCapabilities{DisabledSupport: &yes, DataSupport: &yes}
+	ca.CodeActionLiteralSupport.CodeActionKind.ValueSet = []protocol.CodeActionKind{"quickfix", "refactor", "refactor.move"}
+	ca.ResolveSupport.Properties = []string{"edit"}
+	if cfg.noResolve {
+		ca.ResolveSupport.Properties = nil
+	}
+	if cfg.noLiterals {
+		ca.CodeActionLiteralSupport = protocol.ClientCodeActionLiteralOptions{}
+	}
+	if cfg.noDisabled {
+		ca.DisabledSupport = nil
+	}
+	c.TextDocument = &protocol.TextDocumentClientCapabilities{CodeAction: ca}
 	if cfg.encodings != nil {
 		c.General = &protocol.GeneralClientCapabilities{PositionEncodings: cfg.encodings}
 	}
@@ -176,6 +241,7 @@ func (e *editor) initialize(cfg editorConfig, folders ...string) *protocol.Initi
 		}
 		p.WorkspaceFolders = protocol.NewNullable(wfs)
 	}
+	e.cfg = cfg
 	return e.initializeWith(p)
 }
 
@@ -186,6 +252,9 @@ func (e *editor) initializeWith(p *protocol.InitializeParams) *protocol.Initiali
 	if err != nil {
 		e.t.Fatalf("initialize: %v", err)
 	}
+	e.mu.Lock()
+	e.enc = kindToEncoding(res.Capabilities.PositionEncoding)
+	e.mu.Unlock()
 	if err := e.server.Initialized(e.ctx(), &protocol.InitializedParams{}); err != nil {
 		e.t.Fatalf("initialized: %v", err)
 	}
@@ -263,6 +332,8 @@ func (e *editor) snapshot() editorState {
 	st.publishes = append([]protocol.PublishDiagnosticsParams(nil), e.st.publishes...)
 	st.messages = append([]protocol.ShowMessageParams(nil), e.st.messages...)
 	st.progress = append([]progressEvent(nil), e.st.progress...)
+	st.applyEdits = append([]protocol.ApplyWorkspaceEditParams(nil), e.st.applyEdits...)
+	st.echoAnswers = append([]*protocol.WorkspaceEdit(nil), e.st.echoAnswers...)
 	return st
 }
 

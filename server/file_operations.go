@@ -3,7 +3,7 @@ package server
 // file_operations.go: workspace/didCreateFiles, didRenameFiles and
 // didDeleteFiles (file operations the user made in the editor). Each
 // schedules a debounced re-read of the affected folders. willRenameFiles
-// (import fixing) will live in will_rename_files.go.
+// (import fixing) lives in will_rename_files.go.
 
 import (
 	"context"
@@ -11,15 +11,15 @@ import (
 	"go.lsp.dev/protocol"
 )
 
-// fileOperationOptions advertises the did* file operations for every file
-// and folder on disk.
+// fileOperationOptions advertises the did* file operations and
+// willRename for every file and folder on disk.
 func fileOperationOptions() *protocol.FileOperationOptions {
 	scheme := "file"
 	all := protocol.FileOperationRegistrationOptions{Filters: []protocol.FileOperationFilter{{
 		Scheme:  &scheme,
 		Pattern: protocol.FileOperationPattern{Glob: "**/*"}, // files and folders
 	}}}
-	return &protocol.FileOperationOptions{DidCreate: all, DidRename: all, DidDelete: all}
+	return &protocol.FileOperationOptions{DidCreate: all, DidRename: all, DidDelete: all, WillRename: all}
 }
 
 // DidCreateFiles re-reads the folders holding the new files.

@@ -90,12 +90,12 @@ func (s *server) Exit(ctx context.Context) error {
 	return nil
 }
 
-// capabilities lists exactly what the server implements. Code actions
-// (with resolve) and willRename join here when they are written.
+// capabilities lists exactly what the server implements.
 func (s *server) capabilities() protocol.ServerCapabilities {
 	openClose := true
 	change := protocol.TextDocumentSyncKindIncremental
 	supported := true
+	resolve := true
 	return protocol.ServerCapabilities{
 		PositionEncoding: encodingToKind(s.enc),
 		TextDocumentSync: &protocol.TextDocumentSyncOptions{
@@ -103,6 +103,11 @@ func (s *server) capabilities() protocol.ServerCapabilities {
 			Change:    &change,
 			Save:      protocol.Boolean(true), // didSave, without text
 		},
+		CodeActionProvider: &protocol.CodeActionOptions{
+			CodeActionKinds: []protocol.CodeActionKind{protocol.CodeActionKindRefactorMove, protocol.CodeActionKindQuickFix},
+			ResolveProvider: &resolve,
+		},
+		ExecuteCommandProvider: protocol.ExecuteCommandOptions{Commands: []string{commandMove}},
 		Workspace: &protocol.WorkspaceOptions{
 			WorkspaceFolders: &protocol.WorkspaceFoldersServerCapabilities{
 				Supported:           &supported,
@@ -128,8 +133,30 @@ func clientCapsOf(c protocol.ClientCapabilities) clientCaps {
 	if c.Window != nil && c.Window.WorkDoneProgress != nil {
 		cc.workDoneProgress = *c.Window.WorkDoneProgress
 	}
-	if w := c.Workspace; w != nil && w.DidChangeWatchedFiles != nil && w.DidChangeWatchedFiles.DynamicRegistration != nil {
-		cc.watchDynamic = *w.DidChangeWatchedFiles.DynamicRegistration
+	if w := c.Workspace; w != nil {
+		if w.DidChangeWatchedFiles != nil && w.DidChangeWatchedFiles.DynamicRegistration != nil {
+			cc.watchDynamic = *w.DidChangeWatchedFiles.DynamicRegistration
+		}
+		cc.applyEdit = w.ApplyEdit != nil && *w.ApplyEdit
+		if we := w.WorkspaceEdit; we != nil {
+			cc.documentChanges = we.DocumentChanges != nil && *we.DocumentChanges
+			for _, k := range we.ResourceOperations {
+				switch k {
+				case protocol.ResourceOperationKindCreate:
+					cc.ops.create = true
+				case protocol.ResourceOperationKindRename:
+					cc.ops.rename = true
+				case protocol.ResourceOperationKindDelete:
+					cc.ops.delete = true
+				}
+			}
+		}
+	}
+	if td := c.TextDocument; td != nil && td.CodeAction != nil {
+		ca := td.CodeAction
+		cc.actionLiterals = len(ca.CodeActionLiteralSupport.CodeActionKind.ValueSet) > 0
+		cc.resolveEdit = slices.Contains(ca.ResolveSupport.Properties, "edit")
+		cc.disabled = ca.DisabledSupport != nil && *ca.DisabledSupport
 	}
 	return cc
 }

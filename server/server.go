@@ -6,11 +6,14 @@
 //
 // Layout: one file per LSP method family (initialize.go, text_sync.go,
 // workspace_folders.go, watched_files.go, file_operations.go,
-// diagnostics.go, progress.go, cancel_request.go); every offset/position
-// and path/URI conversion lives in convert.go and goes through
-// parsers.Lines. Handlers
-// are thin: they find the folder or document, call a feature function and
-// convert the result.
+// diagnostics.go, progress.go, cancel_request.go, code_action.go,
+// will_rename_files.go, execute_command.go, import_index.go, status.go);
+// the move feature they share (computing a change set against the open
+// documents, ordering renames, finding directories left empty) is in
+// moves.go, plan entries and suggestions in plan.go; every offset/position
+// and path/URI conversion, change sets to WorkspaceEdits included, lives in
+// convert.go and goes through parsers.Lines. Handlers are thin: they find
+// the folder or document, call a feature function and convert the result.
 //
 // Concurrency: jsonrpc2 starts handlers in wire order on its read loop.
 // Notifications that mutate state (text sync, file events) run inline so
@@ -19,14 +22,27 @@
 // detach first, so $/cancelRequest can reach it. Panics in handlers are
 // recovered into an InternalError response plus an Error log.
 //
-// Adding a method: a later issue adds textDocument/codeAction and
-// codeAction/resolve (code_action.go: a table of producers keyed by kind,
-// edits computed in resolve from data holding file + version + move, stale
-// versions rejected) and workspace/willRenameFiles (will_rename_files.go),
-// both calling refactor's move engine with the folder's snapshot. Each
-// overrides the matching protocol.Server method on *server and adds its
-// capability in (*server).capabilities; nothing is advertised before it is
-// implemented.
+// Moves: textDocument/codeAction lists "Move module and fix imports"
+// actions cheaply (a table of producers keyed by kind, no edits);
+// codeAction/resolve computes the edit from the action's data (folder,
+// file, document version, moves) and rejects it as stale when the version
+// moved on; clients that cannot resolve edits get them eagerly.
+// workspace/willRenameFiles answers renames made in the editor with text
+// edits to the old URIs; workspace/executeCommand relayout.move sends
+// workspace/applyEdit itself. All three call refactor's move engine on a
+// fresh walk of the folder with the open documents as overlay. Renames the
+// server's own edits perform are remembered for a short while so the
+// willRenameFiles echo some clients send for them is answered empty.
+//
+// Per folder, after its depth diagnostics (and relayout.toml's: a
+// malformed file, or plan problems found by refactor/plan) are published,
+// the whole import index is built in the background under $/progress
+// (import_index.go); a re-read, the folder's removal or shutdown cancel it.
+// relayout/status (status.go) reports what each folder holds.
+//
+// Adding a method: override the matching protocol.Server method on *server
+// and add its capability in (*server).capabilities; nothing is advertised
+// before it is implemented.
 //
 // server may import refactor, parsers, go.lsp.dev and zap; it must not
 // import cmd. It writes only JSON-RPC to its stream; logs go to the
@@ -49,6 +65,7 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/relayout/relayout/parsers"
+	"github.com/relayout/relayout/refactor/index"
 )
 
 // Options configures a server.
@@ -59,6 +76,10 @@ type Options struct {
 	// Debounce is how long a workspace folder waits after the last file
 	// event before it is re-read. Zero means DefaultDebounce.
 	Debounce time.Duration
+	// CacheDir is the directory of the on-disk parse cache shared by the
+	// background import index and moves ("" means the user cache
+	// directory, as index.OpenCache documents).
+	CacheDir string
 }
 
 // DefaultDebounce is the delay between the last file event in a workspace
@@ -99,6 +120,16 @@ type server struct {
 
 	log      *zap.Logger
 	debounce time.Duration
+	cacheDir string
+
+	// cacheOnce opens cache, the parse cache (nil when it cannot be
+	// opened: parsing then just is not cached).
+	cacheOnce sync.Once
+	cache     *index.Cache
+
+	// echoes remembers the renames of edits the server produced, so
+	// willRenameFiles can tell their echo (moves.go).
+	echoes echoes
 
 	conn   jsonrpc2.Conn
 	client protocol.Client
@@ -127,8 +158,9 @@ type server struct {
 	docs        map[uri.URI]*document
 	shutdownReq bool
 
-	// custom holds relayout-specific requests by method name (none yet in
-	// production; tests install probes).
+	// custom holds relayout-specific requests by method name
+	// (relayout/status in production, see status.go; tests install
+	// probes).
 	custom map[string]customHandler
 }
 
@@ -136,6 +168,18 @@ type server struct {
 type clientCaps struct {
 	workDoneProgress bool // window.workDoneProgress
 	watchDynamic     bool // workspace.didChangeWatchedFiles.dynamicRegistration
+	applyEdit        bool // workspace.applyEdit
+	documentChanges  bool // workspace.workspaceEdit.documentChanges
+	// ops are workspace.workspaceEdit.resourceOperations.
+	ops resourceOps
+	// actionLiterals: textDocument.codeAction.codeActionLiteralSupport
+	// (else code actions are sent as commands).
+	actionLiterals bool
+	// resolveEdit: textDocument.codeAction.resolveSupport.properties holds
+	// "edit" (else edits are computed when actions are listed).
+	resolveEdit bool
+	// disabled: textDocument.codeAction.disabledSupport.
+	disabled bool
 }
 
 func newServer(opts Options) *server {
@@ -147,9 +191,10 @@ func newServer(opts Options) *server {
 	if d <= 0 {
 		d = DefaultDebounce
 	}
-	return &server{
+	srv := &server{
 		log:      log.Named("server"),
 		debounce: d,
+		cacheDir: opts.CacheDir,
 		exited:   make(chan struct{}),
 		enc:      parsers.UTF16,
 		folders:  map[uri.URI]*folder{},
@@ -157,6 +202,8 @@ func newServer(opts Options) *server {
 		custom:   map[string]customHandler{},
 		diags:    diagStore{byURI: map[uri.URI]map[string][]protocol.Diagnostic{}, byFolder: map[string]map[uri.URI]bool{}},
 	}
+	srv.custom[methodStatus] = srv.status
+	return srv
 }
 
 // serve runs the session over rwc; see Run.
@@ -326,6 +373,27 @@ func (s *server) Request(ctx context.Context, method string, params any) (any, e
 	}
 	raw, _ := params.(protocol.LSPAny)
 	return h(ctx, raw)
+}
+
+// parseCache returns the on-disk parse cache, opening it on first use; nil
+// when it cannot be opened (parsing then is not cached).
+func (s *server) parseCache() *index.Cache {
+	s.cacheOnce.Do(func() {
+		c, err := index.OpenCache(s.cacheDir)
+		if err != nil {
+			s.log.Warn("parse cache unavailable", zap.Error(err))
+			return
+		}
+		s.cache = c
+	})
+	return s.cache
+}
+
+// clientCapabilities returns the client's capabilities the server uses.
+func (s *server) clientCapabilities() clientCaps {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.caps
 }
 
 // encoding returns the negotiated position encoding.

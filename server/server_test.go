@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"sort"
 	"strings"
 	"testing"
@@ -44,7 +45,7 @@ func TestCapabilitiesAdvertiseOnlyWhatIsImplemented(t *testing.T) {
 	if err := json.Unmarshal(raw, &caps); err != nil {
 		t.Fatal(err)
 	}
-	if got, want := keys(caps), []string{"positionEncoding", "textDocumentSync", "workspace"}; !equalStrings(got, want) {
+	if got, want := keys(caps), []string{"codeActionProvider", "executeCommandProvider", "positionEncoding", "textDocumentSync", "workspace"}; !equalStrings(got, want) {
 		t.Errorf("capabilities = %v, want exactly %v\n%s", got, want, raw)
 	}
 	sync := caps["textDocumentSync"].(map[string]any)
@@ -57,11 +58,20 @@ func TestCapabilitiesAdvertiseOnlyWhatIsImplemented(t *testing.T) {
 		t.Errorf("workspaceFolders = %v", folders)
 	}
 	ops := ws["fileOperations"].(map[string]any)
-	if got, want := keys(ops), []string{"didCreate", "didDelete", "didRename"}; !equalStrings(got, want) {
-		t.Errorf("fileOperations = %v, want %v (no will* yet)", got, want)
+	if got, want := keys(ops), []string{"didCreate", "didDelete", "didRename", "willRename"}; !equalStrings(got, want) {
+		t.Errorf("fileOperations = %v, want %v", got, want)
 	}
-	if !strings.Contains(string(raw), `"glob":"**/*"`) {
-		t.Errorf("file operation filter missing: %s", raw)
+	for _, op := range keys(ops) {
+		if got := fmt.Sprint(ops[op]); got != "map[filters:[map[pattern:map[glob:**/*] scheme:file]]]" {
+			t.Errorf("fileOperations.%s = %s, want files and folders **/*", op, got)
+		}
+	}
+	ca := caps["codeActionProvider"].(map[string]any)
+	if fmt.Sprint(ca["codeActionKinds"]) != "[refactor.move quickfix]" || ca["resolveProvider"] != true {
+		t.Errorf("codeActionProvider = %v, want refactor.move and quickfix with resolve", ca)
+	}
+	if got := fmt.Sprint(caps["executeCommandProvider"]); got != "map[commands:[relayout.move]]" {
+		t.Errorf("executeCommandProvider = %s", got)
 	}
 	if err := e.shutdownExit(); err != nil {
 		t.Errorf("Run after shutdown+exit = %v, want nil", err)

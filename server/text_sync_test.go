@@ -8,8 +8,8 @@ import (
 	"github.com/relayout/relayout/parsers"
 )
 
-// edit is a partial change from line:char to line:char.
-func edit(l1, c1, l2, c2 uint32, text string) protocol.TextDocumentContentChangeEvent {
+// partial is a partial change from line:char to line:char.
+func partial(l1, c1, l2, c2 uint32, text string) protocol.TextDocumentContentChangeEvent {
 	return &protocol.TextDocumentContentChangePartial{
 		Range: protocol.Range{Start: protocol.Position{Line: l1, Character: c1}, End: protocol.Position{Line: l2, Character: c2}},
 		Text:  text,
@@ -27,9 +27,9 @@ func TestIncrementalSyncWithNonBMPText(t *testing.T) {
 		{
 			name: "utf-16",
 			changes: [][]protocol.TextDocumentContentChangeEvent{
-				{edit(0, 3, 0, 3, "X")},                       // after the emoji (2 code units)
-				{edit(1, 1, 1, 3, ""), edit(2, 5, 2, 7, "G")}, // delete the emoji; replace 𝄞 (2 units)
-				{edit(0, 0, 1, 1, "Z")},                       // across the line break
+				{partial(0, 3, 0, 3, "X")},                          // after the emoji (2 code units)
+				{partial(1, 1, 1, 3, ""), partial(2, 5, 2, 7, "G")}, // delete the emoji; replace 𝄞 (2 units)
+				{partial(0, 0, 1, 1, "Z")},                          // across the line break
 			},
 			want: "Zd\r\nlast G",
 		},
@@ -37,24 +37,24 @@ func TestIncrementalSyncWithNonBMPText(t *testing.T) {
 			name:    "utf-8",
 			offered: []protocol.PositionEncodingKind{"utf-8", "utf-16"},
 			changes: [][]protocol.TextDocumentContentChangeEvent{
-				{edit(0, 5, 0, 5, "X")},                       // after the emoji (4 bytes)
-				{edit(1, 1, 1, 5, ""), edit(2, 5, 2, 9, "G")}, // delete the emoji; replace 𝄞 (4 bytes)
-				{edit(0, 0, 1, 1, "Z")},
+				{partial(0, 5, 0, 5, "X")},                          // after the emoji (4 bytes)
+				{partial(1, 1, 1, 5, ""), partial(2, 5, 2, 9, "G")}, // delete the emoji; replace 𝄞 (4 bytes)
+				{partial(0, 0, 1, 1, "Z")},
 			},
 			want: "Zd\r\nlast G",
 		},
 		{
 			name: "column past the line end clamps to it",
 			changes: [][]protocol.TextDocumentContentChangeEvent{
-				{edit(0, 99, 0, 99, "!")},
+				{partial(0, 99, 0, 99, "!")},
 			},
 			want: "a😀b!\nc😀d\r\nlast 𝄞",
 		},
 		{
 			name: "whole document",
 			changes: [][]protocol.TextDocumentContentChangeEvent{
-				{edit(0, 0, 0, 1, "q"), &protocol.TextDocumentContentChangeWholeDocument{Text: "new 😀"}},
-				{edit(0, 4, 0, 6, "ok")},
+				{partial(0, 0, 0, 1, "q"), &protocol.TextDocumentContentChangeWholeDocument{Text: "new 😀"}},
+				{partial(0, 4, 0, 6, "ok")},
 			},
 			want: "new ok",
 		},
@@ -97,7 +97,7 @@ func TestIncrementalSyncWithNonBMPText(t *testing.T) {
 }
 
 func TestApplyChangesReversedRange(t *testing.T) {
-	got, err := applyChanges([]byte("abcdef"), []protocol.TextDocumentContentChangeEvent{edit(0, 4, 0, 1, "-")}, parsers.UTF16)
+	got, err := applyChanges([]byte("abcdef"), []protocol.TextDocumentContentChangeEvent{partial(0, 4, 0, 1, "-")}, parsers.UTF16)
 	if err != nil || string(got) != "a-ef" {
 		t.Errorf("applyChanges = %q, %v; want a-ef", got, err)
 	}

@@ -22,6 +22,8 @@ import (
 
 	"github.com/relayout/relayout/refactor"
 	"github.com/relayout/relayout/refactor/config"
+	"github.com/relayout/relayout/refactor/index"
+	"github.com/relayout/relayout/refactor/plan"
 )
 
 // folder is the state of one workspace folder.
@@ -42,7 +44,8 @@ type folder struct {
 
 	mu sync.Mutex
 	// snapshot is the last workspace opened successfully (nil before the
-	// first). Code actions and willRenameFiles will read it.
+	// first). Code actions list their moves from it; edits are computed on
+	// a fresh walk (moves.go).
 	snapshot *refactor.Workspace
 	// goodConfig is the last configuration that parsed; while
 	// relayout.toml is malformed the folder is walked with it.
@@ -50,6 +53,20 @@ type folder struct {
 	// shownConfigErr is the config error last shown with
 	// window/showMessage, so an unchanged error is not shown again.
 	shownConfigErr string
+	// index is the import index of the snapshot indexOf (nil until a
+	// background build finished); indexCancel stops the build in flight
+	// (nil when none runs), started as generation indexGen. See
+	// import_index.go.
+	index       *index.Index
+	indexOf     *refactor.Workspace
+	indexCancel context.CancelFunc
+	indexGen    int
+
+	// proposalMu guards proposal, the generated plan of the snapshot
+	// proposalOf (computed on first use, see plan.go).
+	proposalMu sync.Mutex
+	proposal   *plan.Proposal
+	proposalOf *refactor.Workspace
 }
 
 // markDirty asks the folder's worker to re-read the folder.
@@ -200,9 +217,12 @@ func openFolder(ctx context.Context, root string, fallback *config.Config) openR
 }
 
 // refresh re-opens the folder and publishes what changed: new violations,
-// cleared ones, and the relayout.toml diagnostic.
+// cleared ones, and the relayout.toml diagnostics (malformed file, plan
+// problems); then it starts the background import index of the new
+// snapshot.
 func (s *server) refresh(f *folder) {
 	ctx := f.ctx
+	f.stopIndex() // its snapshot is about to be replaced
 	p := s.beginProgress(ctx, "relayout: opening "+f.name)
 	f.mu.Lock()
 	fallback := f.goodConfig
@@ -213,9 +233,6 @@ func (s *server) refresh(f *folder) {
 		p.End("cancelled")
 		return
 	}
-	// The import-index build (a later issue) runs here, reporting through
-	// the same progress: index.Build(ctx, res.ws, p.Report).
-
 	enc := s.encoding()
 	next := map[uri.URI][]protocol.Diagnostic{}
 	deep := 0
@@ -226,14 +243,22 @@ func (s *server) refresh(f *folder) {
 			next[u] = append(next[u], depthDiagnostic(v, res.ws.Config.Depth.Severity))
 		}
 	}
+	cfgPath := filepath.Join(f.path, config.FileName)
+	cfgURI := pathToURI(cfgPath)
 	if res.cfgErr != nil {
-		cfgPath := filepath.Join(f.path, config.FileName)
 		src, _ := os.ReadFile(cfgPath) // a missing file just puts the diagnostic at 0:0
-		u := pathToURI(cfgPath)
-		next[u] = append(next[u], configDiagnostic(res.cfgErr, src, enc))
+		next[cfgURI] = append(next[cfgURI], configDiagnostic(res.cfgErr, src, enc))
+	} else if res.ws != nil && (len(res.ws.Config.Moves) > 0 || len(res.ws.Config.Merges) > 0) {
+		src, _ := os.ReadFile(cfgPath)
+		next[cfgURI] = append(next[cfgURI], planDiagnostics(res.ws, src, enc)...)
 	}
-	s.replaceDiagnostics(f.id, next)
-
+	if ctx.Err() != nil {
+		p.End("cancelled")
+		return
+	}
+	// The snapshot is stored before the diagnostics go out: a client that
+	// asks for code actions on a diagnostic must find the snapshot that
+	// produced it.
 	f.mu.Lock()
 	if res.ws != nil {
 		f.snapshot = res.ws
@@ -254,6 +279,7 @@ func (s *server) refresh(f *folder) {
 		f.shownConfigErr = ""
 	}
 	f.mu.Unlock()
+	s.replaceDiagnostics(f.id, next)
 
 	if show != "" {
 		s.showMessage(ctx, protocol.MessageTypeError, show)
@@ -264,6 +290,7 @@ func (s *server) refresh(f *folder) {
 	}
 	if res.ws != nil {
 		p.End(fmt.Sprintf("%d files, %d too deep", len(res.ws.Listing.Files), deep))
+		s.startIndex(f, res.ws)
 	} else {
 		p.End("failed")
 	}

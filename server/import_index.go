@@ -1,0 +1,89 @@
+package server
+
+// import_index.go: the background import index of each workspace folder.
+// Once a folder's depth diagnostics are published, its whole import index
+// is built (index.Build, parsing in parallel through the on-disk parse
+// cache) under a $/progress of its own, and kept in the folder state. A
+// re-read of the folder, its removal and shutdown cancel the build in
+// flight. Moves do not use it yet: they build a candidate-only index of
+// their own (refactor.Workspace.Move); relayout/status reports it.
+
+import (
+	"context"
+	"fmt"
+
+	"go.uber.org/zap"
+
+	"github.com/relayout/relayout/refactor"
+	"github.com/relayout/relayout/refactor/index"
+)
+
+// indexTitle is the title of the indexing progress of a folder.
+func indexTitle(name string) string { return "relayout: indexing imports in " + name }
+
+// startIndex builds the import index of the snapshot ws of f in the
+// background, cancelling the build in flight if any.
+func (s *server) startIndex(f *folder, ws *refactor.Workspace) {
+	ctx, cancel := context.WithCancel(f.ctx)
+	f.mu.Lock()
+	if f.indexCancel != nil {
+		f.indexCancel()
+	}
+	f.indexCancel = cancel
+	f.indexGen++
+	gen := f.indexGen
+	f.mu.Unlock()
+	if !s.goBackground(func(context.Context) { s.buildIndex(ctx, f, ws, gen) }) {
+		f.mu.Lock()
+		f.indexDoneLocked(gen)
+		f.mu.Unlock()
+	}
+}
+
+// indexDoneLocked releases the build started as generation gen, unless a
+// newer one replaced it (f.mu held).
+func (f *folder) indexDoneLocked(gen int) {
+	if f.indexGen == gen && f.indexCancel != nil {
+		f.indexCancel()
+		f.indexCancel = nil
+	}
+}
+
+// stopIndex cancels the folder's index build in flight, if any.
+func (f *folder) stopIndex() {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.indexCancel != nil {
+		f.indexCancel()
+		f.indexCancel = nil
+	}
+}
+
+// buildIndex builds and stores the import index of ws (build generation
+// gen), reporting progress. The folder state is settled before the
+// progress ends, so a client seeing the end sees the index.
+func (s *server) buildIndex(ctx context.Context, f *folder, ws *refactor.Workspace, gen int) {
+	p := s.beginProgress(ctx, indexTitle(f.name))
+	ix, err := index.Build(ctx, ws.FileSet(), ws.Config, index.Options{
+		Progress:    p.Report,
+		Cache:       s.parseCache(),
+		MaxFileSize: ws.Config.Workspace.MaxFileSize,
+	})
+	cancelled := ctx.Err() != nil
+	f.mu.Lock()
+	if err == nil && !cancelled {
+		f.index, f.indexOf = ix, ws
+	}
+	f.indexDoneLocked(gen)
+	f.mu.Unlock()
+	switch {
+	case cancelled:
+		p.End("cancelled")
+	case err != nil:
+		s.log.Warn("import index", zap.String("folder", f.path), zap.Error(err))
+		p.End("failed: " + err.Error())
+	default:
+		s.log.Debug("import index built", zap.String("folder", f.path), zap.Int("files", len(ix.Files())))
+		p.End(fmt.Sprintf("%d source files indexed", len(ix.Files())))
+	}
+}

@@ -1,0 +1,108 @@
+package server
+
+// plan.go: the restructuring plan in the editor, through refactor/plan:
+// diagnostics for the problems of relayout.toml's [[move]] and [[merge]]
+// entries, the entries that cover a file (offered as code actions), and
+// the generated flattening suggested for too-deep files.
+
+import (
+	"path"
+	"strings"
+
+	"go.lsp.dev/protocol"
+
+	"github.com/relayout/relayout/parsers"
+	"github.com/relayout/relayout/refactor"
+	"github.com/relayout/relayout/refactor/plan"
+)
+
+// codePlan is the diagnostic code of a problem in the plan.
+const codePlan = "plan"
+
+// planDiagnostics validates the phases of the workspace's plan that are
+// not applied yet, each against the tree the earlier ones leave (as
+// `relayout apply` does before writing anything), and returns a diagnostic
+// per problem on its line of relayout.toml. src is relayout.toml's content.
+func planDiagnostics(ws *refactor.Workspace, src []byte, enc parsers.Encoding) []protocol.Diagnostic {
+	p := plan.FromConfig(ws.Config)
+	if p.Empty() {
+		return nil
+	}
+	fs := ws.FileSet()
+	all := p.Phases()
+	var pending []plan.Phase
+	for i, done := range plan.Applied(fs, all) {
+		if !done {
+			pending = append(pending, all[i])
+		}
+	}
+	probs := plan.ValidatePhases(fs, p.File, pending, plan.ValidateOptions{
+		Rule: ws.DepthRule(), Root: ws.Root, CheckMerge: plan.DefaultMergeCheck, // what `relayout plan check` uses
+	})
+	out := make([]protocol.Diagnostic, 0, len(probs))
+	for _, pr := range probs {
+		out = append(out, planDiagnostic(pr, src, enc))
+	}
+	return out
+}
+
+// planDiagnostic reports one plan problem on its line (line 1 when it is
+// not about one entry).
+func planDiagnostic(pr plan.Problem, src []byte, enc parsers.Encoding) protocol.Diagnostic {
+	return protocol.Diagnostic{
+		Range:    lineToRange(src, max(pr.Line-1, 0), enc),
+		Severity: protocol.DiagnosticSeverityError,
+		Code:     protocol.String(codePlan),
+		Source:   protocol.NewOptional(diagSource),
+		Message:  protocol.String(pr.Msg),
+	}
+}
+
+// covers reports whether the plan path from (a file or directory) is rel
+// or holds it.
+func covers(from, rel string) bool {
+	c := path.Clean(strings.ReplaceAll(from, "\\", "/"))
+	return c == rel || strings.HasPrefix(rel, c+"/")
+}
+
+// planEntries returns the [[move]] entries of the workspace's plan that
+// cover rel (a file entry naming it, or a directory entry holding it).
+func planEntries(ws *refactor.Workspace, rel string) []plan.Move {
+	var out []plan.Move
+	for _, m := range plan.FromConfig(ws.Config).Moves {
+		if covers(m.From, rel) {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// suggestion is the generated plan entry that moves one file, with the
+// strategy it comes from.
+type suggestion struct {
+	move     plan.Move
+	strategy string
+}
+
+// suggest returns the entry of the folder's generated plan (plan.Generate
+// over the snapshot ws) that moves rel, if any. The plan is generated once
+// per snapshot.
+func (f *folder) suggest(ws *refactor.Workspace, rel string) (suggestion, bool) {
+	f.proposalMu.Lock()
+	if f.proposalOf != ws {
+		f.proposal = plan.Generate(ws.FileSet(), plan.GenerateOptions{Rule: ws.DepthRule(), PythonRoots: ws.Config.Python.Roots})
+		f.proposalOf = ws
+	}
+	pr := f.proposal
+	f.proposalMu.Unlock()
+	for _, m := range pr.Plan.Moves {
+		if covers(m.From, rel) {
+			title := pr.Titles[m.Phase]
+			if title == "" {
+				title = plan.PhaseTitles[m.Phase]
+			}
+			return suggestion{move: m, strategy: title}, true
+		}
+	}
+	return suggestion{}, false
+}

@@ -124,14 +124,6 @@ func TestParityWithCLIOptions(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			want, err := cliTreeErr(t, tc.files, tc.moves, tc.opts)
-			if err != nil && tc.opts.Force && strings.Contains(err.Error(), "already exists") {
-				// refactor.Workspace.Move validates targets with
-				// move.Targets, which ignores Force; the server uses the
-				// same call, so there is nothing to compare until that is
-				// fixed in refactor (the conversion of overwrites is
-				// covered by TestDocumentChangesOrder).
-				t.Skip("refactor.Workspace.Move ignores Force (move.Targets validates without it)")
-			}
 			if err != nil {
 				t.Fatalf("CLI: %v", err)
 			}

@@ -134,7 +134,8 @@ func Compute(ctx context.Context, ix *index.Index, moves []Move, opts Options) (
 // Targets returns the new paths of moved files, old → new, after
 // expanding directories (exposed for callers that prefilter candidates).
 func Targets(fs workspace.FileSet, moves []Move) (map[string]string, error) {
-	e := &engine{fs: fs, fileMap: map[string]string{}, dirMap: map[string]string{}, cfg: config.Default(), cs: edit.NewChangeSet()}
+	// Existing targets are Compute's to refuse (it knows Options.Force).
+	e := &engine{fs: fs, fileMap: map[string]string{}, dirMap: map[string]string{}, cfg: config.Default(), cs: edit.NewChangeSet(), opts: Options{Force: true}}
 	if err := e.expand(moves); err != nil {
 		return nil, err
 	}

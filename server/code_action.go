@@ -32,6 +32,9 @@ import (
 // follow.
 const moveTitle = "Move module and fix imports: "
 
+// movePackageTitle is the title of a suggested move of a whole directory.
+const movePackageTitle = "Move package (directory) and fix imports: "
+
 // actionData is the data of a listed code action: everything resolve
 // needs to compute its edit.
 type actionData struct {
@@ -102,6 +105,10 @@ func suggestedMoves(c *actionContext) []offer {
 		diags = []protocol.Diagnostic{depthDiagnostic(v, c.ws.Config.Depth.Severity)}
 	}
 	title := moveTitle + sg.move.From + " → " + sg.move.To
+	if !c.ws.Listing.Has(sg.move.From) {
+		// A directory move: say so, since it moves more than this file.
+		title = movePackageTitle + sg.move.From + " → " + sg.move.To
+	}
 	if sg.strategy != "" {
 		title += " (suggested: " + strings.ToLower(sg.strategy[:1]) + sg.strategy[1:] + ")"
 	}

@@ -19,7 +19,8 @@ func runServe(e *env, args []string) int {
 	fs := newFlags(e, "serve", "", `Serve the Language Server Protocol over stdin/stdout. Logs go to stderr or
 --logfile, never to stdout.`)
 	logfile := fs.String("logfile", "", "write logs to this file instead of stderr")
-	level := fs.String("log-level", "info", "log level: debug, info, warn, error")
+	level := fs.String("log-level", "warn", "log level: debug, info, warn, error")
+	_ = fs.Bool("stdio", true, "speak LSP over stdin/stdout (the only transport; accepted for clients that pass it)")
 	if code := parseFlags(fs, args); code >= 0 {
 		return code
 	}

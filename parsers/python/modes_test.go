@@ -71,6 +71,11 @@ func FuzzExtract(f *testing.F) {
 	for _, s := range []string{
 		"import a.b\na.b.c\n", "from . import (x,\n y)\n", "if TYPE_CHECKING:\n import a\n",
 		"patch('a.b')\nmock.patch.object(a, 'b')\n", "import os\n(os\n  # c\n  .path)\n",
+		// Regressions the fuzzer found (kept here rather than in
+		// testdata/fuzz, which would sit deeper than the 4-level rule).
+		"#00000000\nimport a#0000000000000000000000000000000000000\na\x00.A0",
+		"from A import A from A import A from.import A from.import A from.#0000000\nA0000000000\"000000000000000000000000000000000000000000000000000000000000000000000000000",
+		"00000000000000000000000000000000000000000000from A import 0A!.A0",
 	} {
 		f.Add([]byte(s))
 	}

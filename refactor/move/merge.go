@@ -24,7 +24,7 @@ type Merge struct {
 func (e *engine) expandMerges(merges []Merge, claimed map[string]string) []string {
 	var problems []string
 	for _, m := range merges {
-		to, ok := cleanRel(m.To)
+		to, ok := workspace.CleanRel(m.To)
 		if !ok || to == "" {
 			problems = append(problems, fmt.Sprintf("merge target %q is outside the workspace root", m.To))
 			continue
@@ -41,7 +41,7 @@ func (e *engine) expandMerges(merges []Merge, claimed map[string]string) []strin
 		inPlace := false
 		var srcs []string
 		for _, f := range m.From {
-			from, ok := cleanRel(f)
+			from, ok := workspace.CleanRel(f)
 			switch {
 			case !ok || from == "":
 				problems = append(problems, fmt.Sprintf("merge source %q is outside the workspace root", f))

@@ -12,11 +12,8 @@ package move
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"os"
 	"path"
-	"path/filepath"
 	"sort"
 	"strings"
 
@@ -142,21 +139,6 @@ func Targets(fs workspace.FileSet, moves []Move) (map[string]string, error) {
 	return e.fileMap, nil
 }
 
-func cleanRel(p string) (string, bool) {
-	p = strings.ReplaceAll(p, "\\", "/")
-	if path.IsAbs(p) {
-		return "", false
-	}
-	c := path.Clean(p)
-	if c == ".." || strings.HasPrefix(c, "../") {
-		return "", false
-	}
-	if c == "." {
-		c = ""
-	}
-	return c, true
-}
-
 // expand validates the moves and fills fileMap and dirMap.
 func (e *engine) expand(moves []Move) error {
 	var problems []string
@@ -167,13 +149,13 @@ func (e *engine) expand(moves []Move) error {
 	claimed := map[string]claim{} // new path → source
 	explicit := map[string]bool{}
 	for _, m := range moves {
-		if from, ok := cleanRel(m.From); ok && e.fs.HasFile(from) {
+		if from, ok := workspace.CleanRel(m.From); ok && e.fs.HasFile(from) {
 			explicit[from] = true
 		}
 	}
 	for _, m := range moves {
-		from, ok1 := cleanRel(m.From)
-		to, ok2 := cleanRel(m.To)
+		from, ok1 := workspace.CleanRel(m.From)
+		to, ok2 := workspace.CleanRel(m.To)
 		switch {
 		case !ok1 || from == "":
 			problems = append(problems, fmt.Sprintf("source %q is outside the workspace root", m.From))
@@ -189,7 +171,7 @@ func (e *engine) expand(moves []Move) error {
 			continue
 		}
 		if e.opts.Root != "" {
-			if err := checkInsideRoot(e.opts.Root, to); err != nil {
+			if err := workspace.CheckInsideRoot(e.opts.Root, to); err != nil {
 				problems = append(problems, err.Error())
 				continue
 			}
@@ -285,33 +267,6 @@ func (e *engine) expand(moves []Move) error {
 		}
 	}
 	return nil
-}
-
-// checkInsideRoot fails when the nearest existing ancestor of rel resolves
-// (through symlinks) outside root.
-func checkInsideRoot(root, rel string) error {
-	realRoot, err := filepath.EvalSymlinks(root)
-	if err != nil {
-		return fmt.Errorf("resolve workspace root: %w", err)
-	}
-	for d := path.Dir(rel); ; d = path.Dir(d) {
-		full := filepath.Join(root, filepath.FromSlash(d))
-		if d == "." {
-			return nil
-		}
-		if _, err := os.Lstat(full); err == nil {
-			real, err := filepath.EvalSymlinks(full)
-			if err != nil {
-				return fmt.Errorf("target %s: %w", rel, err)
-			}
-			if real != realRoot && !strings.HasPrefix(real, realRoot+string(filepath.Separator)) {
-				return fmt.Errorf("target %s leaves the workspace root through the symlink %s", rel, d)
-			}
-			return nil
-		} else if !errors.Is(err, os.ErrNotExist) {
-			return fmt.Errorf("target %s: %w", rel, err)
-		}
-	}
 }
 
 // newPath maps an old file path to its new path.

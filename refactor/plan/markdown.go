@@ -6,6 +6,8 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+
+	"github.com/relayout/relayout/refactor/workspace"
 )
 
 // ImportOptions configures ImportMarkdown.
@@ -141,7 +143,7 @@ func ImportMarkdown(name string, data []byte, opts ImportOptions) (*Imported, er
 		im.Notes = append(im.Notes, fmt.Sprintf("%s: no \"Proposed … Structure\" tree found: target paths are taken relative to the old root %s (use --new-root)", name, orDot(im.OldRoot)))
 	}
 	for _, r := range []*string{&im.OldRoot, &im.NewRoot} {
-		c, ok := cleanRel(strings.TrimSuffix(strings.TrimPrefix(*r, "/"), "/"))
+		c, ok := workspace.CleanRel(strings.TrimSuffix(strings.TrimPrefix(*r, "/"), "/"))
 		if !ok {
 			return nil, fmt.Errorf("import %s: root %s is outside the workspace", name, *r)
 		}
@@ -188,7 +190,7 @@ func joinRoot(root, p string) (string, error) {
 	} else {
 		joined = path.Join(root, p)
 	}
-	c, ok := cleanRel(strings.TrimSuffix(joined, "/"))
+	c, ok := workspace.CleanRel(strings.TrimSuffix(joined, "/"))
 	if !ok || c == "" {
 		return "", fmt.Errorf("%s is outside the workspace", p)
 	}

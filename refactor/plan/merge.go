@@ -23,7 +23,7 @@ func init() { DefaultMergeCheck = MergeCheck(context.Background()) }
 // engine reports those when the phase is computed.
 func MergeCheck(ctx context.Context) func(m Merge, fs workspace.FileSet) []string {
 	return func(m Merge, fs workspace.FileSet) []string {
-		to, ok := cleanRel(m.To)
+		to, ok := workspace.CleanRel(m.To)
 		if !ok || to == "" {
 			return nil
 		}
@@ -35,7 +35,7 @@ func MergeCheck(ctx context.Context) func(m Merge, fs workspace.FileSet) []strin
 		var order []string
 		var out []string
 		for _, f := range m.From {
-			c, ok := cleanRel(f)
+			c, ok := workspace.CleanRel(f)
 			if !ok {
 				continue
 			}

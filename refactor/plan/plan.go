@@ -177,20 +177,3 @@ func (e *Error) Error() string {
 	}
 	return fmt.Sprintf("%d problems in the plan:\n  %s", len(lines), strings.Join(lines, "\n  "))
 }
-
-// cleanRel cleans a workspace-relative path; ok is false when it is
-// absolute or leaves the root. The root itself cleans to "".
-func cleanRel(p string) (string, bool) {
-	p = strings.ReplaceAll(p, "\\", "/")
-	if path.IsAbs(p) || (len(p) >= 2 && p[1] == ':') {
-		return "", false
-	}
-	c := path.Clean(p)
-	if c == ".." || strings.HasPrefix(c, "../") {
-		return "", false
-	}
-	if c == "." {
-		c = ""
-	}
-	return c, true
-}

@@ -1,11 +1,8 @@
 package plan
 
 import (
-	"errors"
 	"fmt"
-	"os"
 	"path"
-	"path/filepath"
 	"sort"
 	"strings"
 
@@ -89,8 +86,8 @@ func (v *validator) run() {
 		if m.Phase < 0 {
 			v.add(m.Line, "phase %d: phases are numbered from 1", m.Phase)
 		}
-		from, ok1 := cleanRel(m.From)
-		to, ok2 := cleanRel(m.To)
+		from, ok1 := workspace.CleanRel(m.From)
+		to, ok2 := workspace.CleanRel(m.To)
 		switch {
 		case strings.TrimSpace(m.From) == "" || strings.TrimSpace(m.To) == "":
 			v.add(m.Line, "a [[move]] needs both from and to")
@@ -109,7 +106,7 @@ func (v *validator) run() {
 			continue
 		}
 		if v.opts.Root != "" {
-			if err := insideRoot(v.opts.Root, to); err != nil {
+			if err := workspace.CheckInsideRoot(v.opts.Root, to); err != nil {
 				v.add(m.Line, "%v", err)
 				continue
 			}
@@ -387,7 +384,7 @@ func (v *validator) merges() {
 		if m.Phase < 0 {
 			v.add(m.Line, "phase %d: phases are numbered from 1", m.Phase)
 		}
-		to, ok := cleanRel(m.To)
+		to, ok := workspace.CleanRel(m.To)
 		if !ok || to == "" {
 			v.add(m.Line, "target %s is outside the workspace root", m.To)
 			continue
@@ -397,7 +394,7 @@ func (v *validator) merges() {
 		}
 		srcs := map[string]bool{}
 		for _, f := range m.From {
-			c, ok := cleanRel(f)
+			c, ok := workspace.CleanRel(f)
 			switch {
 			case !ok || c == "":
 				v.add(m.Line, "source %s is outside the workspace root", f)
@@ -436,13 +433,13 @@ func (v *validator) merges() {
 func (v *validator) applyMerges() {
 	changed := false
 	for _, m := range v.ph.Merges {
-		to, ok := cleanRel(m.To)
+		to, ok := workspace.CleanRel(m.To)
 		if !ok || to == "" {
 			continue
 		}
 		var first string
 		for _, f := range m.From {
-			if c, ok := cleanRel(f); ok {
+			if c, ok := workspace.CleanRel(f); ok {
 				if o, exists := v.t.origin[c]; exists {
 					if first == "" {
 						first = o
@@ -481,50 +478,25 @@ func commentOnly(data []byte) bool {
 	return true
 }
 
-// insideRoot fails when the nearest existing ancestor of rel resolves
-// (through symlinks) outside root.
-func insideRoot(root, rel string) error {
-	realRoot, err := filepath.EvalSymlinks(root)
-	if err != nil {
-		return fmt.Errorf("resolve workspace root: %w", err)
-	}
-	for d := path.Dir(rel); d != "."; d = path.Dir(d) {
-		full := filepath.Join(root, filepath.FromSlash(d))
-		if _, err := os.Lstat(full); err == nil {
-			real, err := filepath.EvalSymlinks(full)
-			if err != nil {
-				return fmt.Errorf("target %s: %w", rel, err)
-			}
-			if real != realRoot && !strings.HasPrefix(real, realRoot+string(filepath.Separator)) {
-				return fmt.Errorf("target %s leaves the workspace root through the symlink %s", rel, d)
-			}
-			return nil
-		} else if !errors.Is(err, os.ErrNotExist) {
-			return fmt.Errorf("target %s: %w", rel, err)
-		}
-	}
-	return nil
-}
-
 // Applied reports, for each of phases (in order), whether it is already
 // applied to fs: none of its sources exists and each of its targets
 // exists or is moved on by a later phase. A phase with no entries is not.
 func Applied(fs workspace.FileSet, phases []Phase) []bool {
 	exists := func(p string) bool {
-		c, ok := cleanRel(p)
+		c, ok := workspace.CleanRel(p)
 		return ok && c != "" && (fs.HasFile(c) || fs.HasDir(c))
 	}
 	movedLater := func(i int, t string) bool {
-		c, _ := cleanRel(t)
+		c, _ := workspace.CleanRel(t)
 		for _, ph := range phases[i+1:] {
 			for _, m := range ph.Moves {
-				if f, ok := cleanRel(m.From); ok && f != "" && (c == f || strings.HasPrefix(c, f+"/")) {
+				if f, ok := workspace.CleanRel(m.From); ok && f != "" && (c == f || strings.HasPrefix(c, f+"/")) {
 					return true
 				}
 			}
 			for _, m := range ph.Merges {
 				for _, from := range m.From {
-					if f, ok := cleanRel(from); ok && c == f {
+					if f, ok := workspace.CleanRel(from); ok && c == f {
 						return true
 					}
 				}
@@ -542,9 +514,9 @@ func Applied(fs workspace.FileSet, phases []Phase) []bool {
 			n++
 		}
 		for _, m := range ph.Merges {
-			to, _ := cleanRel(m.To)
+			to, _ := workspace.CleanRel(m.To)
 			for _, f := range m.From {
-				if c, _ := cleanRel(f); c != to && exists(f) {
+				if c, _ := workspace.CleanRel(f); c != to && exists(f) {
 					ok = false
 				}
 			}

@@ -25,13 +25,19 @@ import (
 
 // DefaultExcludes are directory names skipped everywhere unless a
 // configuration says otherwise: VCS data, dependencies, virtual
-// environments, caches and build outputs.
+// environments, caches and build outputs (see OutputDirs).
 var DefaultExcludes = []string{
 	".git", ".hg", ".svn", "node_modules", "__pycache__", ".venv", "venv",
 	".tox", ".nox", ".mypy_cache", ".pytest_cache", ".ruff_cache", ".next",
 	".nuxt", ".turbo", ".parcel-cache", "dist", "build", "out", "coverage",
 	".eggs", "site-packages", ".relayout-journal",
 }
+
+// OutputDirs are the DefaultExcludes that are build outputs by convention
+// but also common Python package names (pip has a package
+// `operations/build`): they are skipped only when they hold no
+// __init__.py.
+var OutputDirs = map[string]bool{"dist": true, "build": true, "out": true, "coverage": true}
 
 // Options configures Walk.
 type Options struct {
@@ -207,6 +213,9 @@ func (w *walker) excluded(rel, name string, isDir bool, m gitignore.Matcher) boo
 	if !w.opts.NoDefaultExcludes && isDir {
 		for _, d := range DefaultExcludes {
 			if name == d {
+				if OutputDirs[name] && isPythonPackage(filepath.Join(w.root, filepath.FromSlash(rel))) {
+					break
+				}
 				return true
 			}
 		}
@@ -227,6 +236,15 @@ func (w *walker) excluded(rel, name string, isDir bool, m gitignore.Matcher) boo
 	}
 	if len(w.patterns) > 0 && m.Match(strings.Split(rel, "/"), isDir) {
 		return true
+	}
+	return false
+}
+
+func isPythonPackage(dir string) bool {
+	for _, f := range []string{"__init__.py", "__init__.pyi"} {
+		if _, err := os.Stat(filepath.Join(dir, f)); err == nil {
+			return true
+		}
 	}
 	return false
 }

@@ -50,12 +50,14 @@ func TestWalkIgnores(t *testing.T) {
 		".venv/lib/x.py":          "",
 		"gen/skip/me.py":          "",
 		"gen/keep.py":             "",
+		"dist/bundle.js":          "",
+		"pkg/build/__init__.py":   "", // a Python package named build is source
 	})
 	l, err := Walk(t.Context(), dir, Options{Exclude: []string{"gen/skip"}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []string{".gitignore", "a.py", "gen/keep.py", "keep.log", "sub/.gitignore", "sub/build-out/kept.py", "sub/x.log"}
+	want := []string{".gitignore", "a.py", "gen/keep.py", "keep.log", "pkg/build/__init__.py", "sub/.gitignore", "sub/build-out/kept.py", "sub/x.log"}
 	if got := paths(l); !reflect.DeepEqual(got, want) {
 		t.Fatalf("files = %q\nwant    %q", got, want)
 	}

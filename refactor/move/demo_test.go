@@ -1,6 +1,8 @@
 package move
 
 import (
+	"encoding/json"
+	"os"
 	"os/exec"
 	"testing"
 
@@ -34,6 +36,7 @@ func TestDemoBackendSeedMoves(t *testing.T) {
 		{b + "testing/test_suite.py", f + "testing/test_suite.py"},
 		{b + "versioning/experiment_versioning.py", f + "versioning/experiment_versioning.py"},
 	}
+	before := pyrightErrors(t, dir)
 	cs, err := runMoves(t.Context(), dir, moves, Options{UpdateStrings: true})
 	if err != nil {
 		t.Fatal(err)
@@ -54,6 +57,14 @@ func TestDemoBackendSeedMoves(t *testing.T) {
 	if u := ix.Unresolved(); len(u) > 0 {
 		t.Errorf("unresolved imports after the moves: %+v", u)
 	}
+	if before != nil {
+		after := pyrightErrors(t, dir)
+		for rule, n := range after {
+			if n > before[rule] {
+				t.Errorf("pyright: %d %s errors after the moves, %d before", n, rule, before[rule])
+			}
+		}
+	}
 	if _, err := exec.LookPath("python3"); err != nil {
 		t.Skip("python3 not found")
 	}
@@ -68,4 +79,43 @@ func TestDemoBackendSeedMoves(t *testing.T) {
 			t.Fatalf("python3 %v: %v\n%s", args, err, out)
 		}
 	}
+}
+
+// pyrightErrors runs the real pyright type checker (RELAYOUT_PYRIGHT or
+// PATH) over dir and counts its errors by rule; nil when pyright is not
+// installed.
+func pyrightErrors(t *testing.T, dir string) map[string]int {
+	t.Helper()
+	bin := os.Getenv("RELAYOUT_PYRIGHT")
+	if bin == "" {
+		var err error
+		if bin, err = exec.LookPath("pyright"); err != nil {
+			t.Log("pyright not found (set RELAYOUT_PYRIGHT): skipping the type-checker comparison")
+			return nil
+		}
+	}
+	cmd := exec.Command(bin, "--outputjson", ".")
+	cmd.Dir = dir
+	out, _ := cmd.Output() // exit status 1 just means "errors found"
+	var report struct {
+		GeneralDiagnostics []struct {
+			Severity string `json:"severity"`
+			Rule     string `json:"rule"`
+			File     string `json:"file"`
+			Message  string `json:"message"`
+		} `json:"generalDiagnostics"`
+	}
+	if err := json.Unmarshal(out, &report); err != nil {
+		t.Fatalf("pyright output: %v\n%s", err, out)
+	}
+	counts := map[string]int{}
+	for _, d := range report.GeneralDiagnostics {
+		if d.Severity == "error" {
+			counts[d.Rule]++
+			if d.Rule == "reportMissingImports" || d.Rule == "reportAttributeAccessIssue" {
+				t.Logf("pyright: %s: %s", d.File, d.Message)
+			}
+		}
+	}
+	return counts
 }

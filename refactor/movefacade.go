@@ -10,6 +10,7 @@ import (
 	"github.com/relayout/relayout/refactor/edit"
 	"github.com/relayout/relayout/refactor/index"
 	"github.com/relayout/relayout/refactor/move"
+	"github.com/relayout/relayout/refactor/tsresolve"
 	"github.com/relayout/relayout/refactor/workspace"
 )
 
@@ -61,6 +62,15 @@ func Candidates(fs workspace.FileSet, moves []move.Move, targets map[string]stri
 	tokens := map[string]bool{}
 	near := map[string]bool{}
 	for old := range targets {
+		viaDir := false
+		for _, m := range moves {
+			if d := path.Clean(m.From); strings.HasPrefix(old, d+"/") {
+				viaDir = true
+			}
+		}
+		if viaDir {
+			continue // the directory's name is a token
+		}
 		base := path.Base(old)
 		stem := base
 		if i := strings.IndexByte(stem, '.'); i > 0 {
@@ -82,6 +92,12 @@ func Candidates(fs workspace.FileSet, moves []move.Move, targets map[string]stri
 	}
 	for _, m := range moves {
 		tokens[path.Base(path.Clean(m.From))] = true
+	}
+	// A tsconfig `paths` alias can name a moved file without its directory
+	// or stem ("@recon/x" for src/features/legacy/reconciliation/x.ts):
+	// files mentioning such an alias's prefix are candidates too.
+	for _, p := range aliasPrefixes(fs, moves, targets) {
+		tokens[p] = true
 	}
 	var out []string
 	for _, f := range fs.Files() {
@@ -126,4 +142,50 @@ func AddMergeTargets(targets map[string]string, merges []move.Merge) {
 			targets[path.Clean(f)] = path.Clean(m.To)
 		}
 	}
+}
+
+// aliasPrefixes returns the literal prefixes of tsconfig/jsconfig `paths`
+// patterns whose targets lie inside, or contain, a moved file or
+// directory.
+func aliasPrefixes(fs workspace.FileSet, moves []move.Move, targets map[string]string) []string {
+	hasConfig := false
+	for _, f := range fs.Files() {
+		if b := path.Base(f); strings.HasPrefix(b, "tsconfig") || b == "jsconfig.json" {
+			hasConfig = true
+			break
+		}
+	}
+	if !hasConfig {
+		return nil
+	}
+	var moved []string
+	for _, m := range moves {
+		moved = append(moved, path.Clean(m.From))
+	}
+	for old := range targets {
+		moved = append(moved, old)
+	}
+	related := func(a, b string) bool {
+		return a == b || strings.HasPrefix(a, b+"/") || strings.HasPrefix(b, a+"/") || a == "" || b == ""
+	}
+	r, _ := tsresolve.New(fs)
+	var out []string
+	for _, c := range r.Configs() {
+		for _, pm := range c.Paths {
+			prefix, _, _ := strings.Cut(pm.Pattern, "*")
+			if prefix == "" {
+				continue
+			}
+			for _, t := range pm.Targets {
+				lit, _, _ := strings.Cut(t, "*")
+				lit = strings.TrimSuffix(lit, "/")
+				for _, m := range moved {
+					if related(lit, m) {
+						out = append(out, prefix)
+					}
+				}
+			}
+		}
+	}
+	return out
 }

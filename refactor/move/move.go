@@ -89,6 +89,7 @@ type engine struct {
 	edited   map[string][]edit.TextEdit
 	srcCache map[string][]byte
 	tsCtx    *tsmove.Context
+	tsAff    int
 	merges   []Merge
 }
 

@@ -23,7 +23,7 @@ func (e *engine) rewrite() error {
 		}
 		if f.Lang == parsers.Python {
 			e.rewritePython(f)
-		} else {
+		} else if e.tsAffected() {
 			e.rewriteTS(f)
 		}
 	}
@@ -389,4 +389,27 @@ func (e *engine) source(p string) []byte {
 	s, _ := e.fs.ReadFile(p)
 	e.srcCache[p] = s
 	return s
+}
+
+// tsAffected reports whether any moved file is a TS/JS-family file, a
+// config, or imported by a TS/JS file (experiment).
+func (e *engine) tsAffected() bool {
+	if e.tsAff != 0 {
+		return e.tsAff > 0
+	}
+	e.tsAff = -1
+	for old := range e.fileMap {
+		if l, ok := parsers.LangOf(old); ok && l != parsers.Python {
+			e.tsAff = 1
+		}
+		if b := path.Base(old); strings.HasSuffix(b, ".json") {
+			e.tsAff = 1
+		}
+		for _, imp := range e.ix.Importers(old) {
+			if l, ok := parsers.LangOf(imp); ok && l != parsers.Python {
+				e.tsAff = 1
+			}
+		}
+	}
+	return e.tsAff > 0
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"path"
 	"sort"
+	"strings"
 
 	"github.com/relayout/relayout/parsers"
 	"github.com/relayout/relayout/refactor/pyresolve"
@@ -62,9 +63,39 @@ func (e *engine) possibleReferences() {
 	if len(mods) == 0 {
 		return
 	}
+	// A mention of a.b.c contains a.b: files that mention no renamed
+	// module whose parent is not renamed too cannot mention any.
+	renamed := map[string]bool{}
+	for _, m := range mods {
+		renamed[m.old] = true
+	}
+	var roots [][]byte
+	for _, m := range mods {
+		covered := false
+		for p := m.old; strings.Contains(p, "."); {
+			p = p[:strings.LastIndexByte(p, '.')]
+			if renamed[p] {
+				covered = true
+				break
+			}
+		}
+		if !covered {
+			roots = append(roots, []byte(m.old))
+		}
+	}
 	for _, p := range e.fs.Files() {
 		data, err := e.fs.ReadFile(p)
 		if err != nil || len(data) > 4<<20 || workspace.Classify(data) != workspace.SkipNone {
+			continue
+		}
+		any := false
+		for _, r := range roots {
+			if bytes.Contains(data, r) {
+				any = true
+				break
+			}
+		}
+		if !any {
 			continue
 		}
 		var covered []parsers.Span

@@ -3,8 +3,11 @@ package move
 import (
 	"bytes"
 	"path"
+	"runtime"
 	"sort"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/relayout/relayout/parsers"
 	"github.com/relayout/relayout/refactor/pyresolve"
@@ -83,72 +86,108 @@ func (e *engine) possibleReferences() {
 			roots = append(roots, []byte(m.old))
 		}
 	}
-	for _, p := range e.fs.Files() {
-		data, err := e.fs.ReadFile(p)
-		if err != nil || len(data) > 4<<20 || workspace.Classify(data) != workspace.SkipNone {
-			continue
-		}
-		any := false
-		for _, r := range roots {
-			if bytes.Contains(data, r) {
-				any = true
-				break
+	// Reading and scanning every file is I/O bound: do it on all cores,
+	// then record the findings in file order.
+	files := e.fs.Files()
+	found := make([][]mention, len(files))
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for w := 0; w < runtime.GOMAXPROCS(0); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				i := int(next.Add(1)) - 1
+				if i >= len(files) || e.ctx.Err() != nil {
+					return
+				}
+				found[i] = e.mentions(files[i], mods, roots)
 			}
-		}
-		if !any {
-			continue
-		}
-		var covered []parsers.Span
-		if f := e.ix.File(p); f != nil {
-			for _, imp := range f.Imports {
-				covered = append(covered, imp.Span)
-			}
-		}
-		for _, es := range e.edited[p] {
-			covered = append(covered, parsers.Span{Start: es.Start, End: es.End})
-		}
-		var lines *parsers.Lines
-		taken := map[int]bool{}
-		for _, m := range mods {
-			if !bytes.Contains(data, []byte(m.old)) {
-				continue
-			}
-			for i := 0; ; {
-				j := bytes.Index(data[i:], []byte(m.old))
-				if j < 0 {
-					break
-				}
-				start := i + j
-				end := start + len(m.old)
-				i = end
-				if start > 0 && isNameByte(data[start-1], true) {
-					continue
-				}
-				if end < len(data) && isNameByte(data[end], false) {
-					continue
-				}
-				if taken[start] || overlaps(covered, start, end) {
-					continue
-				}
-				taken[start] = true
-				if lines == nil {
-					lines = parsers.NewLines(data)
-				}
-				line := lines.Position(start, parsers.UTF8).Line + 1
-				entry := isEntryPointFile(p) && end < len(data) && data[end] == ':'
-				switch {
-				case entry:
-					e.addEdit(p, start, end, m.new)
-				case e.opts.UpdateStrings:
-					e.addEdit(p, start, end, m.new)
-					e.warn(e.newPath(p), line, "possible-reference", "updated possible reference %s → %s", m.old, m.new)
-				default:
-					e.warn(e.newPath(p), line, "possible-reference", "possible reference to %s (now %s) left unchanged; use --update-strings to rewrite it", m.old, m.new)
-				}
-				covered = append(covered, parsers.Span{Start: start, End: end})
+		}()
+	}
+	wg.Wait()
+	for i, p := range files {
+		for _, m := range found[i] {
+			switch {
+			case m.entry:
+				e.addEdit(p, m.start, m.end, m.mod.new)
+			case e.opts.UpdateStrings:
+				e.addEdit(p, m.start, m.end, m.mod.new)
+				e.warn(e.newPath(p), m.line, "possible-reference", "updated possible reference %s → %s", m.mod.old, m.mod.new)
+			default:
+				e.warn(e.newPath(p), m.line, "possible-reference", "possible reference to %s (now %s) left unchanged; use --update-strings to rewrite it", m.mod.old, m.mod.new)
 			}
 		}
 	}
+}
+
+// mention is one dotted name of a renamed module found in a file.
+type mention struct {
+	start, end, line int
+	mod              renamedModule
+	entry            bool // an entry point ("pkg.mod:attr" in pyproject.toml/setup.cfg)
+}
+
+// mentions scans one file for renamed modules outside its references and
+// the edits already planned. It only reads engine state.
+func (e *engine) mentions(p string, mods []renamedModule, roots [][]byte) []mention {
+	data, err := e.fs.ReadFile(p)
+	if err != nil || len(data) > 4<<20 || workspace.Classify(data) != workspace.SkipNone {
+		return nil
+	}
+	any := false
+	for _, r := range roots {
+		if bytes.Contains(data, r) {
+			any = true
+			break
+		}
+	}
+	if !any {
+		return nil
+	}
+	var covered []parsers.Span
+	if f := e.ix.File(p); f != nil {
+		for _, imp := range f.Imports {
+			covered = append(covered, imp.Span)
+		}
+	}
+	for _, es := range e.edited[p] {
+		covered = append(covered, parsers.Span{Start: es.Start, End: es.End})
+	}
+	var out []mention
+	var lines *parsers.Lines
+	taken := map[int]bool{}
+	for _, m := range mods {
+		if !bytes.Contains(data, []byte(m.old)) {
+			continue
+		}
+		for i := 0; ; {
+			j := bytes.Index(data[i:], []byte(m.old))
+			if j < 0 {
+				break
+			}
+			start := i + j
+			end := start + len(m.old)
+			i = end
+			if start > 0 && isNameByte(data[start-1], true) {
+				continue
+			}
+			if end < len(data) && isNameByte(data[end], false) {
+				continue
+			}
+			if taken[start] || overlaps(covered, start, end) {
+				continue
+			}
+			taken[start] = true
+			if lines == nil {
+				lines = parsers.NewLines(data)
+			}
+			out = append(out, mention{start: start, end: end, line: lines.Position(start, parsers.UTF8).Line + 1, mod: m,
+				entry: isEntryPointFile(p) && end < len(data) && data[end] == ':'})
+			covered = append(covered, parsers.Span{Start: start, End: end})
+		}
+	}
+	return out
 }
 
 // isNameByte reports whether c continues a dotted name (before it, a dot

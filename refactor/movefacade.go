@@ -145,8 +145,7 @@ func AddMergeTargets(targets map[string]string, merges []move.Merge) {
 }
 
 // aliasPrefixes returns the literal prefixes of tsconfig/jsconfig `paths`
-// patterns whose targets lie inside, or contain, a moved file or
-// directory.
+// patterns whose targets lie inside a moved file or directory.
 func aliasPrefixes(fs workspace.FileSet, moves []move.Move, targets map[string]string) []string {
 	hasConfig := false
 	for _, f := range fs.Files() {
@@ -165,8 +164,11 @@ func aliasPrefixes(fs workspace.FileSet, moves []move.Move, targets map[string]s
 	for old := range targets {
 		moved = append(moved, old)
 	}
-	related := func(a, b string) bool {
-		return a == b || strings.HasPrefix(a, b+"/") || strings.HasPrefix(b, a+"/") || a == "" || b == ""
+	// Only aliases whose target lies inside a moved location can hide it:
+	// an alias of an ancestor ("@/*" → "src/*") is followed by the path
+	// below it, which holds the moved file's or directory's name.
+	related := func(target, moved string) bool {
+		return moved != "" && (target == moved || strings.HasPrefix(target, moved+"/"))
 	}
 	r, _ := tsresolve.New(fs)
 	var out []string

@@ -132,7 +132,7 @@ func benchIndex(b *testing.B) (*gen.Workspace, *refactor.Workspace, *index.Index
 		ctx := context.Background()
 		s.w, s.ixErr = refactor.Open(ctx, ws.Root)
 		if s.ixErr == nil {
-			s.ix, s.ixErr = index.Build(ctx, s.w.FileSet(), s.w.Config, index.Options{})
+			s.ix, s.ixErr = index.Build(ctx, s.w.FileSet(), s.w.Config, index.Options{KeepSources: true})
 		}
 	})
 	if s.ixErr != nil {

@@ -47,7 +47,7 @@ func (w *Workspace) Move(ctx context.Context, moves []move.Move, opts MoveOption
 	if err != nil {
 		return nil, err
 	}
-	ix, err := index.Build(ctx, fs, w.Config, index.Options{Only: cands, Cache: opts.Cache, Progress: opts.Progress, MaxFileSize: w.Config.Workspace.MaxFileSize})
+	ix, err := index.Build(ctx, fs, w.Config, index.Options{Only: cands, Cache: opts.Cache, Progress: opts.Progress, MaxFileSize: w.Config.Workspace.MaxFileSize, KeepSources: true})
 	if err != nil {
 		return nil, err
 	}

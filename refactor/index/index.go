@@ -60,6 +60,8 @@ type File struct {
 	Errors []parsers.Span
 	// Skip says why the file was not parsed ("" when it was).
 	Skip workspace.SkipReason
+
+	src []byte // the parsed content, with Options.KeepSources
 }
 
 // Index is the import graph of one workspace snapshot. It is safe for
@@ -87,6 +89,10 @@ type Options struct {
 	MaxFileSize int64
 	// Jobs is the number of parallel parsers (0 = GOMAXPROCS).
 	Jobs int
+	// KeepSources keeps every parsed file's content in the index
+	// (Index.Source), so that a move computed from the index reads the
+	// very bytes its byte ranges refer to without touching the disk again.
+	KeepSources bool
 }
 
 // Build parses and resolves the source files of fs.
@@ -200,6 +206,9 @@ func (ix *Index) parseFile(ctx context.Context, rel string, opts Options) (*File
 	}
 	sum := sha256.Sum256(src)
 	file.Hash = hex.EncodeToString(sum[:])
+	if opts.KeepSources {
+		file.src = src
+	}
 	var res *parsers.Result
 	if opts.Cache != nil {
 		res = opts.Cache.Get(lang, file.Hash)
@@ -294,6 +303,15 @@ func (ix *Index) Resolve(from string, ref parsers.Ref) (workspace.Target, string
 		}
 		return ix.TS.Resolve(from, ref.Module), ref.Module, nil
 	}
+}
+
+// Source returns the content a file was parsed from when the index keeps
+// sources (Options.KeepSources), and false otherwise.
+func (ix *Index) Source(rel string) ([]byte, bool) {
+	if f := ix.files[rel]; f != nil && f.src != nil {
+		return f.src, true
+	}
+	return nil, false
 }
 
 // File returns the indexed file, or nil.

@@ -88,7 +88,7 @@ func (e *engine) applyMerges() error {
 	for _, m := range e.merges {
 		var srcs []merge.Source
 		for _, s := range m.From {
-			data, err := e.fs.ReadFile(s)
+			data, err := e.read(s)
 			if err != nil {
 				return fmt.Errorf("merge: %w", err)
 			}

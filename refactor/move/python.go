@@ -386,9 +386,19 @@ func (e *engine) source(p string) []byte {
 	if s, ok := e.srcCache[p]; ok {
 		return s
 	}
-	s, _ := e.fs.ReadFile(p)
+	s, _ := e.read(p)
 	e.srcCache[p] = s
 	return s
+}
+
+// read returns a file's current content: the bytes the index parsed when
+// it kept them (the byte ranges of its references refer to those), else
+// the file set's.
+func (e *engine) read(p string) ([]byte, error) {
+	if s, ok := e.ix.Source(p); ok {
+		return s, nil
+	}
+	return e.fs.ReadFile(p)
 }
 
 // tsAffected reports whether any moved file is a TS/JS-family file, a

@@ -15,7 +15,8 @@ func (e *engine) tsContext() *tsmove.Context {
 
 // rewriteTS updates the TS/JS references of one file.
 func (e *engine) rewriteTS(f *index.File) {
-	edits, warns := tsmove.Rewrite(e.tsContext(), f, nil)
+	src, _ := e.ix.Source(f.Path) // nil unless the index kept it: Rewrite then reads only what it edits
+	edits, warns := tsmove.Rewrite(e.tsContext(), f, src)
 	e.edited[f.Path] = append(e.edited[f.Path], edits...)
 	e.cs.Warnings = append(e.cs.Warnings, warns...)
 }

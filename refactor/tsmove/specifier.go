@@ -83,26 +83,49 @@ func (rw *rewriter) ref(imp *index.Import) {
 
 // unaffected reports, for a reference whose importer and target stay,
 // that no move can change what it resolves to: no config moves or
-// changes, it is relative, its config has no rootDirs, and no moved
-// file's old or new path starts with the path it names up to the first
-// "." of its last segment (the files, directory index and package.json
-// that resolution probes all do). It is a fast path: false means
-// "resolve to find out".
+// changes, its config has no rootDirs, and no moved file's old or new path
+// starts with the location resolution probes — for a relative specifier
+// the path it names up to the first "." of its last segment; for a
+// `paths` alias or baseUrl specifier (when every `paths` pattern of the
+// config has a single target, so resolution probes one place) the
+// target's own path up to the first "." of its name, or its directory for
+// an index file. The files, directory index and package.json that
+// resolution probes all start with that prefix. It is a fast path: false
+// means "resolve to find out".
 func (rw *rewriter) unaffected(imp *index.Import) bool {
-	if rw.st.cfgTouched || !isRelative(imp.Module) {
+	if rw.st.cfgTouched {
 		return false
 	}
 	if rw.rootDirs == 0 {
 		rw.rootDirs = 1
-		if cfg := rw.c.Old.ConfigFor(rw.file.Path); cfg != nil && len(cfg.RootDirs) > 0 {
-			rw.rootDirs = 2
+		if cfg := rw.c.Old.ConfigFor(rw.file.Path); cfg != nil {
+			if len(cfg.RootDirs) > 0 {
+				rw.rootDirs = 2
+			} else {
+				for _, pm := range cfg.Paths {
+					if len(pm.Targets) != 1 {
+						rw.rootDirs = 3 // relative specifiers only
+					}
+				}
+			}
 		}
 	}
 	if rw.rootDirs == 2 {
 		return false
 	}
-	spec, _ := splitQuery(imp.Module)
-	probe := join(dirOf(rw.file.Path), spec)
+	var probe string
+	if isRelative(imp.Module) {
+		spec, _ := splitQuery(imp.Module)
+		probe = join(dirOf(rw.file.Path), spec)
+	} else {
+		if rw.rootDirs == 3 || imp.Kind == parsers.TSReferencePath || strings.HasPrefix(imp.Module, "#") {
+			return false
+		}
+		probe = imp.Target.Path
+		if strings.HasPrefix(path.Base(probe), "index.") {
+			probe = dirOf(probe)
+		}
+	}
 	if i := strings.IndexByte(path.Base(probe), '.'); i > 0 {
 		probe = probe[:len(probe)-len(path.Base(probe))+i]
 	}

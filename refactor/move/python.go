@@ -11,8 +11,12 @@ import (
 	"github.com/relayout/relayout/refactor/workspace"
 )
 
-// rewrite computes the text edits of every indexed file.
+// rewrite computes the text edits of every indexed file: Python files in
+// order, TS/JS files on all cores (tsmove.Rewrite is safe for concurrent
+// use), each language only when the moves can affect it.
 func (e *engine) rewrite() error {
+	var ts []*index.File
+	py := e.pyAffected()
 	for _, p := range e.ix.Files() {
 		if err := e.ctx.Err(); err != nil {
 			return err
@@ -22,12 +26,27 @@ func (e *engine) rewrite() error {
 			continue
 		}
 		if f.Lang == parsers.Python {
-			e.rewritePython(f)
+			if py {
+				e.rewritePython(f)
+			}
 		} else if e.tsAffected() {
-			e.rewriteTS(f)
+			ts = append(ts, f)
 		}
 	}
-	return nil
+	e.rewriteTSFiles(ts)
+	return e.ctx.Err()
+}
+
+// pyAffected reports whether any moved file is Python or a file that
+// defines Python source roots (pyproject.toml, setup.cfg): otherwise no
+// Python reference can change.
+func (e *engine) pyAffected() bool {
+	for old := range e.fileMap {
+		if b := path.Base(old); pyresolve.IsPython(old) || b == "pyproject.toml" || b == "setup.cfg" {
+			return true
+		}
+	}
+	return false
 }
 
 // modPath returns the module path of a Python target: the file without

@@ -1,6 +1,11 @@
 package move
 
 import (
+	"runtime"
+	"sync"
+	"sync/atomic"
+
+	"github.com/relayout/relayout/refactor/edit"
 	"github.com/relayout/relayout/refactor/index"
 	"github.com/relayout/relayout/refactor/tsmove"
 )
@@ -13,12 +18,38 @@ func (e *engine) tsContext() *tsmove.Context {
 	return e.tsCtx
 }
 
-// rewriteTS updates the TS/JS references of one file.
-func (e *engine) rewriteTS(f *index.File) {
-	src, _ := e.ix.Source(f.Path) // nil unless the index kept it: Rewrite then reads only what it edits
-	edits, warns := tsmove.Rewrite(e.tsContext(), f, src)
-	e.edited[f.Path] = append(e.edited[f.Path], edits...)
-	e.cs.Warnings = append(e.cs.Warnings, warns...)
+// rewriteTSFiles updates the TS/JS references of files on all cores and
+// records the results in the files' order.
+func (e *engine) rewriteTSFiles(files []*index.File) {
+	type result struct {
+		edits []edit.TextEdit
+		warns []edit.Warning
+	}
+	c := e.tsContext()
+	out := make([]result, len(files))
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for w := 0; w < runtime.GOMAXPROCS(0); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				i := int(next.Add(1)) - 1
+				if i >= len(files) || e.ctx.Err() != nil {
+					return
+				}
+				src, _ := e.ix.Source(files[i].Path) // nil unless kept: Rewrite then reads only what it edits
+				out[i].edits, out[i].warns = tsmove.Rewrite(c, files[i], src)
+			}
+		}()
+	}
+	wg.Wait()
+	for i, f := range files {
+		if len(out[i].edits) > 0 {
+			e.edited[f.Path] = append(e.edited[f.Path], out[i].edits...)
+		}
+		e.cs.Warnings = append(e.cs.Warnings, out[i].warns...)
+	}
 }
 
 // rewriteTSConfigs updates tsconfig/jsconfig files and reports route and

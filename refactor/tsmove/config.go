@@ -11,6 +11,7 @@ import (
 	"github.com/relayout/relayout/parsers"
 	"github.com/relayout/relayout/refactor/edit"
 	"github.com/relayout/relayout/refactor/tsresolve"
+	"github.com/relayout/relayout/refactor/workspace"
 )
 
 // configWriter rewrites the path values of one tsconfig/jsconfig file.
@@ -187,7 +188,7 @@ func (cw *configWriter) path(v *hujson.Value, oldBase, newBase string, glob bool
 	if newLoc == loc && oldBase == newBase {
 		return
 	}
-	cw.set(v, s, formatValue(relPath(newBase, newLoc), rest, s))
+	cw.set(v, s, formatValue(workspace.RelPath(newBase, newLoc), rest, s))
 }
 
 // followMajority decides where a glob's directory loc goes when the
@@ -227,7 +228,7 @@ func (cw *configWriter) extends(v *hujson.Value) {
 	if !ok || newLoc == loc && cw.oldDir == cw.newDir {
 		return
 	}
-	out := relSpec(cw.newDir, strings.TrimSuffix(newLoc, suffix))
+	out := tsresolve.RelSpec(cw.newDir, strings.TrimSuffix(newLoc, suffix))
 	cw.set(v, s, out)
 }
 

@@ -46,47 +46,13 @@ func isRelative(spec string) bool {
 	return spec == "." || spec == ".." || strings.HasPrefix(spec, "./") || strings.HasPrefix(spec, "../")
 }
 
-// relPath returns p relative to dir: "" when equal, "a/b" below, "../x"
-// elsewhere.
-func relPath(dir, p string) string {
-	var a, b []string
-	if dir != "" {
-		a = strings.Split(dir, "/")
-	}
-	if p != "" {
-		b = strings.Split(p, "/")
-	}
-	n := 0
-	for n < len(a) && n < len(b) && a[n] == b[n] {
-		n++
-	}
-	parts := make([]string, 0, len(a)-n+len(b)-n)
-	for range a[n:] {
-		parts = append(parts, "..")
-	}
-	return strings.Join(append(parts, b[n:]...), "/")
-}
-
-// relSpec returns the relative specifier of p from fromDir ("./x",
-// "../x", ".").
-func relSpec(fromDir, p string) string {
-	r := relPath(fromDir, p)
-	switch {
-	case r == "":
-		return "."
-	case r == ".." || strings.HasPrefix(r, "../"):
-		return r
-	}
-	return "./" + r
-}
-
 // relFileSpec is relSpec for a file: a file whose path is fromDir or one
 // of its ancestors is named through its parent ("../b"), since "." and
 // ".." name directories.
 func relFileSpec(fromDir, p string) string {
-	s := relSpec(fromDir, p)
+	s := tsresolve.RelSpec(fromDir, p)
 	if p != "" && (s == "." || s == ".." || strings.HasSuffix(s, "/..")) {
-		return relSpec(fromDir, dirOf(p)) + "/" + path.Base(p)
+		return tsresolve.RelSpec(fromDir, dirOf(p)) + "/" + path.Base(p)
 	}
 	return s
 }

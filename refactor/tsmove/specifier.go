@@ -419,7 +419,7 @@ func (rw *rewriter) unresolved(imp *index.Import) {
 	}
 	var s string
 	if last := path.Base(spec); strings.HasSuffix(spec, "/") || last == "." || last == ".." {
-		s = relSpec(dirOf(rw.newImp), target)
+		s = tsresolve.RelSpec(dirOf(rw.newImp), target)
 		if strings.HasSuffix(spec, "/") && !strings.HasSuffix(s, "/") {
 			s += "/"
 		}

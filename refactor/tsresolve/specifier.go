@@ -3,6 +3,8 @@ package tsresolve
 import (
 	"path"
 	"strings"
+
+	"github.com/relayout/relayout/refactor/workspace"
 )
 
 // ExtStyle says how a specifier spells its target's extension.
@@ -141,7 +143,7 @@ func (r *Resolver) RelativeSpecifier(from, target string, style Style) string {
 	forms := spellings(target, style)
 	spec := func(f string) string {
 		if isDirIndex(target) && f == dirOf(target) {
-			return relSpec(fromDir, f)
+			return RelSpec(fromDir, f)
 		}
 		return relFileSpec(fromDir, f)
 	}
@@ -162,9 +164,9 @@ func (r *Resolver) RelativeSpecifier(from, target string, style Style) string {
 // a/b/c.ts), "." and ".." would name directories, so the specifier climbs
 // to p's parent and names p's base ("../b").
 func relFileSpec(fromDir, p string) string {
-	s := relSpec(fromDir, p)
+	s := RelSpec(fromDir, p)
 	if p != "" && (s == "." || s == ".." || strings.HasSuffix(s, "/..")) {
-		parent := relSpec(fromDir, dirOf(p))
+		parent := RelSpec(fromDir, dirOf(p))
 		return parent + "/" + path.Base(p)
 	}
 	return s
@@ -313,25 +315,10 @@ func spell(target string, st Style) string {
 	return stem + jsExtOf(ext)
 }
 
-// relSpec turns workspace-relative p into a specifier relative to fromDir.
-func relSpec(fromDir, p string) string {
-	var a, b []string
-	if fromDir != "" {
-		a = strings.Split(fromDir, "/")
-	}
-	if p != "" {
-		b = strings.Split(p, "/")
-	}
-	n := 0
-	for n < len(a) && n < len(b) && a[n] == b[n] {
-		n++
-	}
-	parts := make([]string, 0, len(a)-n+len(b)-n)
-	for range a[n:] {
-		parts = append(parts, "..")
-	}
-	parts = append(parts, b[n:]...)
-	rel := strings.Join(parts, "/")
+// RelSpec turns the workspace-relative path p into a specifier relative
+// to the directory fromDir: "./x", "../x", or "." for fromDir itself.
+func RelSpec(fromDir, p string) string {
+	rel := workspace.RelPath(fromDir, p)
 	switch {
 	case rel == "":
 		return "."

@@ -52,3 +52,24 @@ func CheckInsideRoot(root, rel string) error {
 	}
 	return nil
 }
+
+// RelPath returns the slash-separated workspace-relative path p relative
+// to directory dir: "" when equal, "a/b" below it, "../x" elsewhere.
+func RelPath(dir, p string) string {
+	var a, b []string
+	if dir != "" {
+		a = strings.Split(dir, "/")
+	}
+	if p != "" {
+		b = strings.Split(p, "/")
+	}
+	n := 0
+	for n < len(a) && n < len(b) && a[n] == b[n] {
+		n++
+	}
+	parts := make([]string, 0, len(a)-n+len(b)-n)
+	for range a[n:] {
+		parts = append(parts, "..")
+	}
+	return strings.Join(append(parts, b[n:]...), "/")
+}

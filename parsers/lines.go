@@ -23,9 +23,8 @@ type Position struct {
 }
 
 // Lines maps byte offsets of one text to line/column positions and back.
-// A line ends after "\n"; "\r\n" and lone "\r" are not line breaks on their
-// own (LSP counts "\r" as a break too, so Lines treats "\r" not followed by
-// "\n" as a break as well). The zero value is not usable; call NewLines.
+// Line breaks are "\n", "\r\n" and a lone "\r", as LSP counts them. The
+// zero value is not usable; call NewLines.
 type Lines struct {
 	src    []byte
 	starts []int // byte offset of each line start

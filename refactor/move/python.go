@@ -185,24 +185,10 @@ func (e *engine) rewritePython(f *index.File) {
 	fileMoved := fNew != p
 	for _, imp := range f.Imports {
 		switch imp.Kind {
-		case parsers.PyImport, parsers.PyAttribute:
-			if imp.Target.Status != workspace.Internal {
-				continue
-			}
-			tNew := e.newTarget(imp.Target)
-			if tNew == imp.Target {
-				continue
-			}
-			root, has := e.origRoot(imp.Module, imp.Target)
-			expr, ok := e.absExpr(modPath(tNew), root, has)
-			if !ok {
-				e.warn(p, imp.Pos.Line+1, "unexpressible", "cannot name %s as a Python module from its new place; import of %q left unchanged", tNew.Path, imp.Module)
-				continue
-			}
-			if expr != imp.Module {
-				e.addEdit(p, imp.Span.Start, imp.Span.End, expr)
-			}
-		case parsers.PyString:
+		case parsers.PyImport, parsers.PyAttribute, parsers.PyString:
+			// Matched is the dotted module the reference names: the whole
+			// name of an import or attribute chain, the module prefix of a
+			// string such as mock.patch("a.b.f").
 			if imp.Target.Status != workspace.Internal {
 				continue
 			}
@@ -213,7 +199,7 @@ func (e *engine) rewritePython(f *index.File) {
 			root, has := e.origRoot(imp.Matched, imp.Target)
 			expr, ok := e.absExpr(modPath(tNew), root, has)
 			if !ok {
-				e.warn(p, imp.Pos.Line+1, "unexpressible", "cannot name %s as a Python module; string %q left unchanged", tNew.Path, imp.Module)
+				e.warn(p, imp.Pos.Line+1, "unexpressible", "cannot name %s as a Python module from its new place; %q left unchanged", tNew.Path, imp.Module)
 				continue
 			}
 			if expr != imp.Matched {

@@ -131,7 +131,7 @@ func cliTreeErr(t *testing.T, files map[string]string, moves []move.Move, opts r
 	if err != nil {
 		return nil, fmt.Errorf("move: %w", err)
 	}
-	if _, err := edit.Apply(ws.Root, ws.FileSet(), cs, edit.ApplyOptions{}); err != nil {
+	if _, err := edit.Apply(t.Context(), ws.Root, ws.FileSet(), cs, edit.ApplyOptions{}); err != nil {
 		return nil, fmt.Errorf("apply: %w", err)
 	}
 	return readTree(t, root), nil

@@ -4,10 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"os/exec"
 	"strings"
-	"time"
 
 	"github.com/relayout/relayout/refactor"
 	"github.com/relayout/relayout/refactor/edit"
@@ -34,10 +32,9 @@ An apply interrupted at any point (even kill -9) leaves its journal in
 Exit status: 0 applied (or nothing to do), 1 a phase failed or the plan has
 problems, 2 usage or configuration error.`
 
-// slowApplyEnv names the test-only environment variable that makes every
-// apply step sleep (a Go duration, or any other value for 20ms), so that
-// tests can kill relayout mid-apply. Not for users.
-const slowApplyEnv = "RELAYOUT_TEST_SLOW_APPLY"
+// applyStepHook, set only by tests, is called before every step of every
+// phase's apply (see edit.ApplyOptions.Hook).
+var applyStepHook func(step string) error
 
 func runApply(e *env, args []string) int {
 	fs := newFlags(e, "apply", "", applyHelp)
@@ -68,7 +65,7 @@ func runApply(e *env, args []string) int {
 	if p == nil {
 		return code
 	}
-	opts := plan.ApplyOptions{Phase: *phase, DryRun: *dry, Diff: *diff, Shim: *shim, UpdateStrings: *updateStrings, Hook: slowHook(), CheckMerge: mergeChecker}
+	opts := plan.ApplyOptions{Phase: *phase, DryRun: *dry, Diff: *diff, Shim: *shim, UpdateStrings: *updateStrings, Hook: applyStepHook, CheckMerge: mergeChecker}
 	opts.Cache, _ = index.OpenCache("")
 	if *verifyCmd != "" {
 		opts.Verify = func(ctx context.Context, root string) error {
@@ -176,21 +173,4 @@ func applyRecover(e *env, root string) int {
 	}
 	fmt.Fprintln(e.stdout, "recovered: the interrupted apply was rolled back")
 	return ExitOK
-}
-
-// slowHook returns the test-only hook that sleeps before every apply
-// step when RELAYOUT_TEST_SLOW_APPLY is set, and nil otherwise.
-func slowHook() func(string) error {
-	v := os.Getenv(slowApplyEnv)
-	if v == "" {
-		return nil
-	}
-	d, err := time.ParseDuration(v)
-	if err != nil {
-		d = 20 * time.Millisecond
-	}
-	return func(string) error {
-		time.Sleep(d)
-		return nil
-	}
 }

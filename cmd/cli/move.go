@@ -100,7 +100,7 @@ func applyMoves(e *env, verb string, ws *refactor.Workspace, moves []move.Move, 
 		printPlanned(e, cs, true)
 		return ExitOK
 	}
-	sum, err := edit.Apply(ws.Root, ws.FileSet(), cs, edit.ApplyOptions{})
+	sum, err := edit.Apply(e.ctx, ws.Root, ws.FileSet(), cs, edit.ApplyOptions{})
 	if err != nil {
 		fmt.Fprintf(e.stderr, "relayout %s: nothing changed: %v\n", verb, err)
 		return ExitFindings

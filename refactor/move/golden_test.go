@@ -178,7 +178,7 @@ func runMoves(ctx context.Context, dir string, moves []Move, opts Options) (*edi
 	if err != nil {
 		return nil, err
 	}
-	if _, err := edit.Apply(l.Root, fs, cs, edit.ApplyOptions{}); err != nil {
+	if _, err := edit.Apply(ctx, l.Root, fs, cs, edit.ApplyOptions{}); err != nil {
 		return cs, err
 	}
 	return cs, nil

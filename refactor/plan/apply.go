@@ -231,16 +231,15 @@ func Apply(ctx context.Context, root string, p *Plan, opts ApplyOptions) (*Repor
 			}
 			return verify(ctx, root, cs, before, opts)
 		}
-		sum, err := edit.Apply(ws.Root, fs, cs, edit.ApplyOptions{Hook: hook})
+		sum, err := edit.Apply(ctx, ws.Root, fs, cs, edit.ApplyOptions{Hook: hook})
 		if err != nil {
 			res.Status, res.Reason = StatusRolledBack, err.Error()
 			var ve *verifyError
 			if errors.As(err, &ve) {
 				res.NewUnresolved = ve.unresolved
 			}
-			if errors.Is(err, edit.ErrJournalExists) {
-				res.Status = StatusFailed
-			} else if strings.Contains(err.Error(), "rollback also failed") {
+			var re *edit.RollbackError
+			if errors.Is(err, edit.ErrJournalExists) || errors.As(err, &re) {
 				res.Status = StatusFailed
 			}
 			rep.Phases = append(rep.Phases, res)

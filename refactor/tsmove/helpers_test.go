@@ -125,7 +125,7 @@ func relayoutMoves(ctx context.Context, dir string, moves []move.Move) (*edit.Ch
 	if err != nil {
 		return nil, err
 	}
-	if _, err := edit.Apply(l.Root, fs, cs, edit.ApplyOptions{}); err != nil {
+	if _, err := edit.Apply(ctx, l.Root, fs, cs, edit.ApplyOptions{}); err != nil {
 		return cs, err
 	}
 	return cs, nil

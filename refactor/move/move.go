@@ -115,6 +115,11 @@ func Compute(ctx context.Context, ix *index.Index, moves []Move, opts Options) (
 	}
 	e.rewriteTSConfigs()
 	e.possibleReferences()
+	// The parallel phases stop early on cancellation: never return what
+	// they computed so far.
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	if err := e.applyMerges(); err != nil {
 		return nil, err
 	}
@@ -126,6 +131,9 @@ func Compute(ctx context.Context, ix *index.Index, moves []Move, opts Options) (
 	}
 	sort.Slice(e.cs.Renames, func(i, j int) bool { return e.cs.Renames[i].From < e.cs.Renames[j].From })
 	sort.Slice(e.cs.Creates, func(i, j int) bool { return e.cs.Creates[i].Path < e.cs.Creates[j].Path })
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	return e.cs, nil
 }
 

@@ -87,11 +87,15 @@ func (r *Report) OK() bool {
 	return true
 }
 
-// Totals sums the phases: files moved and the directories flattened,
-// created and removed (sorted, without duplicates).
+// Totals sums the phases that applied (or would): files moved and the
+// directories flattened, created and removed (sorted, without duplicates).
+// A phase rolled back or failed counts for nothing.
 func (r *Report) Totals() (files int, flattened, created, removed []string) {
 	f, c, d := map[string]bool{}, map[string]bool{}, map[string]bool{}
 	for _, p := range r.Phases {
+		if p.Status != StatusApplied && p.Status != StatusWouldApply {
+			continue
+		}
 		files += p.FilesMoved
 		for _, x := range p.DirsFlattened {
 			f[x] = true

@@ -3,7 +3,6 @@ package cli
 import (
 	"context"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -28,15 +27,7 @@ func cancelWorkspace(t *testing.T) string {
 		fmt.Fprintf(&users, "from app.backend.big.m%d import VALUE as v%d\n", i, i)
 	}
 	files["src/app/user.py"] = users.String()
-	for p, c := range files {
-		full := filepath.Join(ws, filepath.FromSlash(p))
-		if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(full, []byte(c), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	writeTree(t, ws, files)
 	return ws
 }
 

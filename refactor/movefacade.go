@@ -23,6 +23,10 @@ type MoveOptions struct {
 	Progress func(done, total int)
 	// Merges consolidate modules together with the moves.
 	Merges []move.Merge
+	// FileSet, when set, is the tree to compute against instead of the
+	// workspace's (a dry run of a later plan phase computes against the
+	// tree the earlier phases would leave).
+	FileSet workspace.FileSet
 	// Overlay holds contents that override the files on disk, by
 	// workspace-relative path (an editor's unsaved documents). Text edits
 	// in the change set address these contents.
@@ -35,6 +39,9 @@ type MoveOptions struct {
 // wait for a full index.
 func (w *Workspace) Move(ctx context.Context, moves []move.Move, opts MoveOptions) (*edit.ChangeSet, error) {
 	fs := w.FileSet()
+	if opts.FileSet != nil {
+		fs = opts.FileSet
+	}
 	if len(opts.Overlay) > 0 {
 		fs = workspace.WithOverlay(fs, opts.Overlay)
 	}

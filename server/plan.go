@@ -20,25 +20,15 @@ import (
 const codePlan = "plan"
 
 // planDiagnostics validates the phases of the workspace's plan that are
-// not applied yet, each against the tree the earlier ones leave (as
-// `relayout apply` does before writing anything), and returns a diagnostic
+// not applied yet through plan.Check (what `relayout plan --check` and
+// `relayout apply` ask), and returns a diagnostic
 // per problem on its line of relayout.toml. src is relayout.toml's content.
 func planDiagnostics(ws *refactor.Workspace, src []byte, enc parsers.Encoding) []protocol.Diagnostic {
 	p := plan.FromConfig(ws.Config)
 	if p.Empty() {
 		return nil
 	}
-	fs := ws.FileSet()
-	all := p.Phases()
-	var pending []plan.Phase
-	for i, done := range plan.Applied(fs, all) {
-		if !done {
-			pending = append(pending, all[i])
-		}
-	}
-	probs := plan.ValidatePhases(fs, p.File, pending, plan.ValidateOptions{
-		Rule: ws.DepthRule(), Root: ws.Root, CheckMerge: plan.DefaultMergeCheck, // what `relayout plan check` uses
-	})
+	probs := plan.Check(ws.FileSet(), p, plan.ValidateOptions{Rule: ws.DepthRule(), Root: ws.Root}).Problems
 	out := make([]protocol.Diagnostic, 0, len(probs))
 	for _, pr := range probs {
 		out = append(out, planDiagnostic(pr, src, enc))

@@ -65,7 +65,7 @@ func runApply(e *env, args []string) int {
 	if p == nil {
 		return code
 	}
-	opts := plan.ApplyOptions{Phase: *phase, DryRun: *dry, Diff: *diff, Shim: *shim, UpdateStrings: *updateStrings, Hook: applyStepHook, CheckMerge: mergeChecker}
+	opts := plan.ApplyOptions{Phase: *phase, DryRun: *dry, Diff: *diff, Shim: *shim, UpdateStrings: *updateStrings, Hook: applyStepHook}
 	opts.Cache, _ = index.OpenCache("")
 	if *verifyCmd != "" {
 		opts.Verify = func(ctx context.Context, root string) error {

@@ -114,26 +114,26 @@ func planCheck(e *env, root, file string, maxDepth int) int {
 	if p == nil {
 		return code
 	}
-	probs := plan.Validate(ws.FileSet(), p, plan.ValidateOptions{Rule: ws.DepthRule(), Root: ws.Root, CheckMerge: mergeChecker})
-	for _, pr := range probs {
+	st := plan.Check(ws.FileSet(), p, plan.ValidateOptions{Rule: ws.DepthRule(), Root: ws.Root})
+	for i, ph := range st.Phases {
+		if st.Applied[i] {
+			fmt.Fprintf(e.stdout, "phase %d: already applied\n", ph.N)
+		}
+	}
+	for _, pr := range st.Problems {
 		fmt.Fprintln(e.stdout, pr)
 	}
-	if len(probs) > 0 {
-		fmt.Fprintf(e.stderr, "relayout plan: %d problems\n", len(probs))
+	if len(st.Problems) > 0 {
+		fmt.Fprintf(e.stderr, "relayout plan: %d problems\n", len(st.Problems))
 		return ExitFindings
 	}
-	n := 0
-	for range p.Phases() {
-		n++
+	applied := ""
+	if n := len(st.Phases) - len(st.Pending); n > 0 {
+		applied = fmt.Sprintf(" (%d already applied)", n)
 	}
-	fmt.Fprintf(e.stdout, "%s: %d moves in %d phases: no problems\n", p.File, len(p.Moves), n)
+	fmt.Fprintf(e.stdout, "%s: %d moves in %d phases%s: no problems\n", p.File, len(p.Moves), len(st.Phases), applied)
 	return ExitOK
 }
-
-// mergeChecker validates [[merge]] entries (nil unless built with the
-// relayout_merge tag; validation then reports every merge as not
-// supported yet).
-var mergeChecker = plan.DefaultMergeCheck
 
 func planImport(e *env, file, oldRoot, newRoot, out string) int {
 	data, err := os.ReadFile(file)

@@ -9,7 +9,6 @@ import (
 	"strings"
 
 	"github.com/relayout/relayout/refactor"
-	"github.com/relayout/relayout/refactor/config"
 	"github.com/relayout/relayout/refactor/edit"
 	"github.com/relayout/relayout/refactor/index"
 	"github.com/relayout/relayout/refactor/move"
@@ -131,9 +130,10 @@ func (e *verifyError) Error() string { return e.msg }
 // and applied all-or-nothing through edit.Apply's journal; before the
 // journal is committed the workspace is re-opened and its imports checked
 // (no import may be left unresolved that was not before) and opts.Verify
-// runs; a failure rolls the phase back and stops. A phase whose sources
-// are all gone and targets all present is "already applied" and skipped.
-// A plan with problems is an *Error and nothing is changed.
+// runs; a failure rolls the phase back and stops. What is pending and
+// valid is decided by Check, as for `relayout plan --check`: the leading
+// phases already applied are skipped, and a plan with problems in any
+// pending phase is an *Error and nothing is changed.
 func Apply(ctx context.Context, root string, p *Plan, opts ApplyOptions) (*Report, error) {
 	phases := p.Phases()
 	if opts.Phase > 0 {
@@ -152,22 +152,15 @@ func Apply(ctx context.Context, root string, p *Plan, opts ApplyOptions) (*Repor
 	if err != nil {
 		return nil, err
 	}
-	vopts := ValidateOptions{Rule: ws.DepthRule(), Root: ws.Root, CheckMerge: opts.CheckMerge}
-	// Validate every pending phase up front, each against the tree the
-	// earlier ones leave, so a bad later phase changes nothing.
-	all := p.Phases()
-	done := map[int]bool{}
-	for i, ok := range Applied(ws.FileSet(), all) {
-		done[all[i].N] = ok
+	// Decide what is pending and validate every pending phase up front,
+	// each against the tree the earlier ones leave, exactly as `relayout
+	// plan --check` does, so a bad later phase changes nothing.
+	st := Check(ws.FileSet(), p, ValidateOptions{Rule: ws.DepthRule(), Root: ws.Root, CheckMerge: opts.CheckMerge})
+	if len(st.Problems) > 0 {
+		return nil, &Error{Problems: st.Problems}
 	}
-	var pending []Phase
-	for _, ph := range phases {
-		if !done[ph.N] {
-			pending = append(pending, ph)
-		}
-	}
-	if probs := ValidatePhases(ws.FileSet(), p.File, pending, vopts); len(probs) > 0 {
-		return nil, &Error{Problems: probs}
+	if opts.Phase > 0 && !st.IsApplied(opts.Phase) && st.Pending[0].N != opts.Phase {
+		return nil, fmt.Errorf("phase %d cannot be applied before phase %d", opts.Phase, st.Pending[0].N)
 	}
 	rep := &Report{}
 	var fs workspace.FileSet = ws.FileSet()
@@ -179,7 +172,7 @@ func Apply(ctx context.Context, root string, p *Plan, opts ApplyOptions) (*Repor
 			}
 			fs = ws.FileSet()
 		}
-		if done[ph.N] {
+		if st.IsApplied(ph.N) {
 			res.Status = StatusAlreadyApplied
 			rep.Phases = append(rep.Phases, res)
 			continue
@@ -193,12 +186,10 @@ func Apply(ctx context.Context, root string, p *Plan, opts ApplyOptions) (*Repor
 			merges = append(merges, move.Merge{From: m.From, To: m.To})
 		}
 		mopts := refactor.MoveOptions{Shim: opts.Shim, UpdateStrings: opts.UpdateStrings, Cache: opts.Cache, Merges: merges}
-		var cs *edit.ChangeSet
 		if opts.DryRun {
-			cs, err = computeOn(ctx, fs, ws.Config, moves, mopts)
-		} else {
-			cs, err = ws.Move(ctx, moves, mopts)
+			mopts.FileSet = fs // the tree the earlier phases would leave
 		}
+		cs, err := ws.Move(ctx, moves, mopts)
 		if err != nil {
 			res.Status, res.Reason = StatusFailed, "nothing changed: "+err.Error()
 			rep.Phases = append(rep.Phases, res)
@@ -367,23 +358,4 @@ func (a *after) ReadFile(rel string) ([]byte, error) {
 		return a.base.ReadFile(o)
 	}
 	return nil, fmt.Errorf("read %s: not in the tree", rel)
-}
-
-// computeOn computes a change set against any file set (the façade's
-// Workspace.Move works on the disk).
-func computeOn(ctx context.Context, fs workspace.FileSet, cfg *config.Config, moves []move.Move, opts refactor.MoveOptions) (*edit.ChangeSet, error) {
-	targets, err := move.Targets(fs, moves)
-	if err != nil {
-		return nil, err
-	}
-	refactor.AddMergeTargets(targets, opts.Merges)
-	cands, err := refactor.Candidates(fs, moves, targets)
-	if err != nil {
-		return nil, err
-	}
-	ix, err := index.Build(ctx, fs, cfg, index.Options{Only: cands, Cache: opts.Cache, MaxFileSize: cfg.Workspace.MaxFileSize})
-	if err != nil {
-		return nil, err
-	}
-	return move.Compute(ctx, ix, moves, move.Options{Shim: opts.Shim, UpdateStrings: opts.UpdateStrings, Config: cfg, Merges: opts.Merges})
 }

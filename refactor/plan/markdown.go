@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/relayout/relayout/refactor/workspace"
 )
@@ -55,6 +56,9 @@ var (
 // overrides them; a path starting with "/" is relative to the workspace
 // root. name is used in notes.
 func ImportMarkdown(name string, data []byte, opts ImportOptions) (*Imported, error) {
+	if !utf8.Valid(data) {
+		return nil, fmt.Errorf("import %s: not UTF-8 text", name)
+	}
 	lines := strings.Split(strings.ReplaceAll(string(data), "\r\n", "\n"), "\n")
 	im := &Imported{}
 	var oldRoot, newRoot *string

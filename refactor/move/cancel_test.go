@@ -67,6 +67,7 @@ func TestComputeCancelled(t *testing.T) {
 		}
 		cancelled++
 	}
+	t.Logf("%d cancellation points, each refused", cancelled)
 	if cancelled < 3 {
 		t.Errorf("only %d cancellation points", cancelled)
 	}

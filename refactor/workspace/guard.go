@@ -81,12 +81,13 @@ func (g *Guard) patterns(dir string) []gitignore.Pattern {
 	var ps []gitignore.Pattern
 	var domain []string
 	if dir == "" {
-		ps = readIgnoreFile(filepath.Join(g.root, ".git", "info", "exclude"), nil)
+		ps, _ = readIgnoreFile(filepath.Join(g.root, ".git", "info", "exclude"), nil) // a bad one fails the walk
 	} else {
 		ps = append(ps, g.patterns(parentDir(dir))...)
 		domain = strings.Split(dir, "/")
 	}
-	ps = append(ps[:len(ps):len(ps)], readIgnoreFile(filepath.Join(g.abs(dir), ".gitignore"), domain)...)
+	own, _ := readIgnoreFile(filepath.Join(g.abs(dir), ".gitignore"), domain)
+	ps = append(ps[:len(ps):len(ps)], own...)
 	g.pats[dir] = ps
 	return ps
 }

@@ -14,6 +14,8 @@ import (
 
 	"github.com/BurntSushi/toml"
 	"github.com/bmatcuk/doublestar/v4"
+
+	"github.com/relayout/relayout/refactor/workspace"
 )
 
 // FileName is the name of the configuration file at the workspace root.
@@ -137,12 +139,16 @@ func (c *Config) applyDefaults() {
 }
 
 // Load reads relayout.toml from the workspace root dir. A missing file
-// yields Default(); a malformed one an *Error.
+// yields Default(); a malformed one, or one that is not a regular file of
+// at most workspace.MaxConfigSize bytes, an *Error.
 func Load(dir string) (*Config, error) {
 	path := filepath.Join(dir, FileName)
-	data, err := os.ReadFile(path)
+	data, err := workspace.ReadRegular(path, workspace.MaxConfigSize)
 	if errors.Is(err, os.ErrNotExist) {
 		return Default(), nil
+	}
+	if errors.Is(err, workspace.ErrNotRegular) || errors.Is(err, workspace.ErrTooLarge) {
+		return nil, &Error{Path: path, Msg: strings.TrimPrefix(err.Error(), "read "+path+": ")}
 	}
 	if err != nil {
 		return nil, fmt.Errorf("read config: %w", err)

@@ -91,6 +91,8 @@ type engine struct {
 	tsCtx    *tsmove.Context
 	tsAff    int
 	merges   []Merge
+
+	unimportable []unimportable // Python imports no name can express (python.go)
 }
 
 // Compute returns the change set that performs moves on the indexed

@@ -128,12 +128,7 @@ func printReport(e *env, rep *plan.Report, dry bool) {
 		}
 		switch {
 		case cs != nil && (ph.Status == plan.StatusApplied || ph.Status == plan.StatusWouldApply):
-			refs := 0
-			for _, p := range cs.EditedFiles() {
-				refs += len(cs.Edits[p])
-			}
-			fmt.Fprintf(e.stdout, "phase %d: %s: moved %d files, rewrote %d references in %d files, created %d files, deleted %d files\n",
-				ph.N, ph.Status, len(cs.Renames), refs, len(cs.EditedFiles()), len(cs.Creates), len(cs.Deletes))
+			fmt.Fprintf(e.stdout, "phase %d: %s: %s\n", ph.N, ph.Status, changeSummary(cs))
 		case ph.Reason != "":
 			fmt.Fprintf(e.stdout, "phase %d: %s: %s\n", ph.N, ph.Status, ph.Reason)
 			for _, u := range ph.NewUnresolved {
@@ -148,7 +143,7 @@ func printReport(e *env, rep *plan.Report, dry bool) {
 	if dry {
 		verb = "would move"
 	}
-	fmt.Fprintf(e.stdout, "summary: %s %d files; %d directories flattened, %d created, %d removed\n", verb, files, len(flat), len(created), len(removed))
+	fmt.Fprintf(e.stdout, "summary: %s %s; %s flattened, %d created, %d removed\n", verb, plural(files, "file"), plural(len(flat), "directory"), len(created), len(removed))
 	if len(created) > 0 {
 		fmt.Fprintf(e.stdout, "directories created: %s\n", strings.Join(created, ", "))
 	}

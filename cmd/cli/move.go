@@ -120,12 +120,50 @@ func printPlanned(e *env, cs *edit.ChangeSet, dry bool) {
 	if dry {
 		prefix = "would have "
 	}
+	warnings, notes := 0, 0
+	for _, w := range cs.Warnings {
+		if isNote(w) {
+			notes++
+		} else {
+			warnings++
+		}
+	}
+	tail := ""
+	if notes > 0 {
+		tail = fmt.Sprintf(" (and %s)", plural(notes, "note"))
+	}
+	fmt.Fprintf(e.stdout, "%s%s; %s%s\n", prefix, changeSummary(cs), plural(warnings, "warning"), tail)
+}
+
+// isNote reports whether a change-set warning is informational (what was
+// done, not something to look at): it is printed but not counted as a
+// warning.
+func isNote(w edit.Warning) bool {
+	return w.Code == "info" || w.Code == "updated-string"
+}
+
+// changeSummary says what a change set does: "moved 1 file, rewrote 2
+// references in 1 file, created 0 files, deleted 0 files".
+func changeSummary(cs *edit.ChangeSet) string {
 	refs := 0
 	for _, p := range cs.EditedFiles() {
 		refs += len(cs.Edits[p])
 	}
-	fmt.Fprintf(e.stdout, "%smoved %d files, rewrote %d references in %d files, created %d files, deleted %d files; %d warnings\n",
-		prefix, len(cs.Renames), refs, len(cs.EditedFiles()), len(cs.Creates), len(cs.Deletes), len(cs.Warnings))
+	return fmt.Sprintf("moved %s, rewrote %s in %s, created %s, deleted %s",
+		plural(len(cs.Renames), "file"), plural(refs, "reference"), plural(len(cs.EditedFiles()), "file"),
+		plural(len(cs.Creates), "file"), plural(len(cs.Deletes), "file"))
+}
+
+// plural formats a count with its noun: "1 file", "2 files", "0
+// directories".
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	if strings.HasSuffix(noun, "y") {
+		return fmt.Sprintf("%d %sies", n, noun[:len(noun)-1])
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }
 
 // relTo converts a path given relative to the current directory into a

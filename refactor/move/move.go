@@ -92,6 +92,8 @@ type engine struct {
 	tsAff    int
 	merges   []Merge
 	guardian *workspace.Guard
+
+	unimportable []unimportable // Python imports no name can express (python.go)
 }
 
 // Compute returns the change set that performs moves on the indexed

@@ -192,12 +192,14 @@ func (s *server) runMove(ctx context.Context, f *folder, moves []move.Move, opts
 	if !s.clientCapabilities().applyEdit {
 		return commandResult{Message: "relayout: cannot move " + what + ": this editor does not accept workspace/applyEdit"}
 	}
-	we, m, err := s.moveEdit(ctx, f, moves, opts, true)
+	we, m, err := s.moveEdit(ctx, f, moves, opts, false)
 	if err != nil {
 		return commandResult{Message: fmt.Sprintf("relayout: nothing moved: %v", err)}
 	}
 	label := "relayout: move " + what
+	done := s.echoes.sending(we.DocumentChanges)
 	ar, err := s.client.ApplyEdit(ctx, &protocol.ApplyWorkspaceEditParams{Label: &label, Edit: *we})
+	done()
 	switch {
 	case err != nil:
 		s.log.Warn("workspace/applyEdit", zap.Error(err))

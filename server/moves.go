@@ -191,8 +191,10 @@ func (m *computedMove) summary() string {
 // computeMove computes the change set of moves in folder f. The folder is
 // walked afresh (the snapshot may lag behind file events) with the last
 // valid configuration, and the open documents' text overrides the files
-// on disk, so edits address what the editor holds.
-func (s *server) computeMove(ctx context.Context, f *folder, moves []move.Move, opts refactor.MoveOptions) (*computedMove, error) {
+// on disk, so edits address what the editor holds. Possible references
+// are rewritten per updateStrings, or per relayout.toml's [moves]
+// update_strings when it is nil (as the CLI does without the flag).
+func (s *server) computeMove(ctx context.Context, f *folder, moves []move.Move, opts refactor.MoveOptions, updateStrings *bool) (*computedMove, error) {
 	docs := s.openDocs(f)
 	f.mu.Lock()
 	fallback := f.goodConfig
@@ -212,6 +214,10 @@ func (s *server) computeMove(ctx context.Context, f *folder, moves []move.Move, 
 	}
 	opts.Overlay = overlay
 	opts.Cache = s.parseCache()
+	opts.UpdateStrings = res.ws.Config.UpdateStrings()
+	if updateStrings != nil {
+		opts.UpdateStrings = *updateStrings
+	}
 	cs, err := res.ws.Move(ctx, moves, opts)
 	if err != nil {
 		return nil, err
@@ -228,12 +234,12 @@ func (s *server) computeMove(ctx context.Context, f *folder, moves []move.Move, 
 // must be able to rename files. When offered is set (a resolved code
 // action the client may apply itself), the edit is watched for VS Code's
 // echo of its renames (echoes.go).
-func (s *server) moveEdit(ctx context.Context, f *folder, moves []move.Move, opts refactor.MoveOptions, offered bool) (*protocol.WorkspaceEdit, *computedMove, error) {
+func (s *server) moveEdit(ctx context.Context, f *folder, moves []move.Move, opts refactor.MoveOptions, updateStrings *bool, offered bool) (*protocol.WorkspaceEdit, *computedMove, error) {
 	caps := s.clientCapabilities()
 	if !caps.ops.rename {
 		return nil, nil, errNoRename
 	}
-	m, err := s.computeMove(ctx, f, moves, opts)
+	m, err := s.computeMove(ctx, f, moves, opts, updateStrings)
 	if err != nil {
 		return nil, nil, err
 	}

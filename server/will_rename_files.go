@@ -69,7 +69,7 @@ func (s *server) WillRenameFiles(ctx context.Context, params *protocol.RenameFil
 	caps := s.clientCapabilities()
 	we := &protocol.WorkspaceEdit{}
 	for _, g := range groups {
-		m, err := s.computeMove(ctx, g.f, g.moves, refactor.MoveOptions{})
+		m, err := s.computeMove(ctx, g.f, g.moves, refactor.MoveOptions{}, nil)
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
 		}

@@ -46,7 +46,7 @@ func runApply(e *env, args []string) int {
 	dry := fs.Bool("dry-run", false, "compute every phase and print the summary; write nothing")
 	diff := fs.Bool("diff", false, "print a unified diff of each phase")
 	shim := fs.Bool("shim", false, "leave a compatibility module at each old Python path that re-exports the new one")
-	updateStrings := fs.Bool("update-strings", false, "also rewrite possible references (dotted paths in other strings and non-code files)")
+	updateStrings := fs.Bool("update-strings", false, "rewrite possible references (dotted paths in other strings and non-code files); default: [moves] update_strings in relayout.toml, true")
 	verifyCmd := fs.String("verify-cmd", "", "run `sh -c CMD` in the workspace root after each phase; a failure rolls the phase back")
 	recover := fs.Bool("recover", false, "roll back an interrupted apply and exit")
 	root := fs.String("root", "", "workspace root (default: nearest relayout.toml or .git above the current directory)")
@@ -63,6 +63,9 @@ func runApply(e *env, args []string) int {
 	ws, code := openWorkspace(e, "apply", ".", *root)
 	if ws == nil {
 		return code
+	}
+	if !flagGiven(fs, "update-strings") {
+		*updateStrings = ws.Config.UpdateStrings()
 	}
 	p, code := loadPlan(e, "apply", ws, *planFile)
 	if p == nil {

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"errors"
+	"flag"
 	"fmt"
 	"os"
 	"path"
@@ -32,7 +33,7 @@ func runMove(e *env, args []string) int {
 	dry := fs.Bool("dry-run", false, "compute and print the summary; write nothing")
 	diff := fs.Bool("diff", false, "print a unified diff of the change (implies nothing about writing: combine with --dry-run to only preview)")
 	shim := fs.Bool("shim", false, "leave a compatibility module at each old Python path that re-exports the new one with a DeprecationWarning")
-	updateStrings := fs.Bool("update-strings", false, "also rewrite possible references (dotted paths in other strings and non-code files)")
+	updateStrings := fs.Bool("update-strings", false, "rewrite possible references (dotted paths in other strings and non-code files); default: [moves] update_strings in relayout.toml, true")
 	force := fs.Bool("force", false, "overwrite existing targets")
 	root := fs.String("root", "", "workspace root (default: nearest relayout.toml or .git above the current directory)")
 	if code := parseFlags(fs, args); code >= 0 {
@@ -51,6 +52,9 @@ func runMove(e *env, args []string) int {
 	ws, code := openWorkspace(e, "move", cwd, *root)
 	if ws == nil {
 		return code
+	}
+	if !flagGiven(fs, "update-strings") {
+		*updateStrings = ws.Config.UpdateStrings()
 	}
 	var moves []move.Move
 	for i := 0; i < fs.NArg(); i += 2 {
@@ -193,4 +197,12 @@ func relTo(root, p string) (string, error) {
 		return "", fmt.Errorf("%s is outside the workspace root %s", p, root)
 	}
 	return filepath.ToSlash(rel), nil
+}
+
+// flagGiven reports whether the flag name was set on the command line
+// (a setting in relayout.toml gives the default of some flags).
+func flagGiven(fs *flag.FlagSet, name string) bool {
+	given := false
+	fs.Visit(func(f *flag.Flag) { given = given || f.Name == name })
+	return given
 }

@@ -38,6 +38,9 @@ type Config struct {
 	Depth      Depth      `toml:"depth"`
 	Python     Python     `toml:"python"`
 	TypeScript TypeScript `toml:"typescript"`
+	// MoveSettings is the [moves] table: how moves are made, for the CLI
+	// and the editor alike.
+	MoveSettings MoveSettings `toml:"moves"`
 	// Moves and Merges form the restructuring plan.
 	Moves  []Move  `toml:"move"`
 	Merges []Merge `toml:"merge"`
@@ -80,6 +83,25 @@ type TypeScript struct {
 	// Specifiers is the style of rewritten specifiers: preserve, shortest,
 	// alias or relative.
 	Specifiers string `toml:"specifiers"`
+}
+
+// MoveSettings configures every move (the [moves] table; TOML cannot hold
+// a [move] table beside the plan's [[move]] entries).
+type MoveSettings struct {
+	// UpdateStrings rewrites possible references (dotted module paths in
+	// strings and non-code files) with the imports; nil means the default,
+	// true. See UpdateStrings.
+	UpdateStrings *bool `toml:"update_strings"`
+}
+
+// UpdateStrings reports whether moves rewrite possible references: the
+// [moves] update_strings setting, true when unset. A leftover module path
+// in a Procfile, an entry point or a mock.patch target breaks the program
+// only when it runs; the rewrite is exact (the whole dotted name of a
+// moved module), and a user who turns it off gets a stale-reference
+// warning for every leftover instead.
+func (c *Config) UpdateStrings() bool {
+	return c.MoveSettings.UpdateStrings == nil || *c.MoveSettings.UpdateStrings
 }
 
 // Move is one [[move]] entry of the plan.
@@ -160,6 +182,10 @@ func Load(dir string) (*Config, error) {
 func Parse(path string, data []byte) (*Config, error) {
 	c := &Config{Path: path}
 	md, err := toml.Decode(string(data), c)
+	if err != nil && len(headerLines(data, "[move]")) > 0 {
+		return nil, &Error{Path: path, Line: headerLines(data, "[move]")[0],
+			Msg: "[move] is the plan's [[move]] entries; move settings go in [moves] (e.g. [moves] update_strings = false)"}
+	}
 	if err != nil {
 		var pe toml.ParseError
 		if errors.As(err, &pe) {

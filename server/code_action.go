@@ -217,7 +217,7 @@ func (s *server) listAction(ctx context.Context, f *folder, u uri.URI, version *
 	}
 	// No resolve support: compute the edit now. Its renames are not
 	// remembered as echoes: most listed actions are never applied.
-	we, _, err := s.moveEdit(ctx, f, o.moves, refactor.MoveOptions{}, false)
+	we, _, err := s.moveEdit(ctx, f, o.moves, refactor.MoveOptions{}, nil, false)
 	if err != nil {
 		s.log.Info("code action not offered", zap.String("title", o.title), zap.Error(err))
 		if !caps.disabled {
@@ -250,7 +250,7 @@ func (s *server) CodeActionResolve(ctx context.Context, params *protocol.CodeAct
 				d.File, *d.Version, cur)
 		}
 	}
-	we, m, err := s.moveEdit(ctx, f, d.Moves, refactor.MoveOptions{}, true)
+	we, m, err := s.moveEdit(ctx, f, d.Moves, refactor.MoveOptions{}, nil, true)
 	if err != nil {
 		return nil, moveError(err)
 	}

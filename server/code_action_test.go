@@ -127,6 +127,9 @@ func cliTreeErr(t *testing.T, files map[string]string, moves []move.Move, opts r
 	if err != nil {
 		return nil, err
 	}
+	if !opts.UpdateStrings { // like the CLI without --update-strings
+		opts.UpdateStrings = ws.Config.UpdateStrings()
+	}
 	cs, err := ws.Move(t.Context(), moves, opts)
 	if err != nil {
 		return nil, fmt.Errorf("move: %w", err)

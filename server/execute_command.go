@@ -8,7 +8,8 @@ package server
 //
 // Arguments, either positional: folder, from, to — or one object:
 // {"folder", "from", "to"} or {"folder", "moves": [{"from", "to"}, ...]},
-// plus optional "force", "shim" and "updateStrings" booleans. folder is a
+// plus optional "force", "shim" and "updateStrings" booleans (updateStrings
+// omitted: relayout.toml's [moves] update_strings). folder is a
 // workspace folder's URI or path ("" or omitted: the innermost folder
 // holding from); from and to are paths relative to it, absolute paths, or
 // file URIs.
@@ -42,7 +43,7 @@ type moveArgs struct {
 	Moves         []move.Move `json:"moves,omitempty"`
 	Force         bool        `json:"force,omitempty"`
 	Shim          bool        `json:"shim,omitempty"`
-	UpdateStrings bool        `json:"updateStrings,omitempty"`
+	UpdateStrings *bool       `json:"updateStrings,omitempty"`
 }
 
 // commandResult is what relayout.move answers once the client applied (or
@@ -173,7 +174,7 @@ func (s *server) ExecuteCommand(ctx context.Context, params *protocol.ExecuteCom
 		return nil, jsonrpc2.Errorf(jsonrpc2.InvalidParams, "relayout: %s: %v", commandMove, err)
 	}
 	detach(ctx) // computing takes a while and applyEdit calls back into the client
-	res := s.runMove(ctx, f, moves, refactor.MoveOptions{Force: a.Force, Shim: a.Shim, UpdateStrings: a.UpdateStrings})
+	res := s.runMove(ctx, f, moves, refactor.MoveOptions{Force: a.Force, Shim: a.Shim}, a.UpdateStrings)
 	if ctx.Err() != nil {
 		return nil, ctx.Err()
 	}
@@ -187,17 +188,19 @@ func (s *server) ExecuteCommand(ctx context.Context, params *protocol.ExecuteCom
 }
 
 // runMove computes moves in f and has the client apply them.
-func (s *server) runMove(ctx context.Context, f *folder, moves []move.Move, opts refactor.MoveOptions) commandResult {
+func (s *server) runMove(ctx context.Context, f *folder, moves []move.Move, opts refactor.MoveOptions, updateStrings *bool) commandResult {
 	what := describeMoves(moves)
 	if !s.clientCapabilities().applyEdit {
 		return commandResult{Message: "relayout: cannot move " + what + ": this editor does not accept workspace/applyEdit"}
 	}
-	we, m, err := s.moveEdit(ctx, f, moves, opts, true)
+	we, m, err := s.moveEdit(ctx, f, moves, opts, updateStrings, false)
 	if err != nil {
 		return commandResult{Message: fmt.Sprintf("relayout: nothing moved: %v", err)}
 	}
 	label := "relayout: move " + what
+	done := s.echoes.sending(we.DocumentChanges)
 	ar, err := s.client.ApplyEdit(ctx, &protocol.ApplyWorkspaceEditParams{Label: &label, Edit: *we})
+	done()
 	switch {
 	case err != nil:
 		s.log.Warn("workspace/applyEdit", zap.Error(err))

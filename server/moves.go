@@ -17,7 +17,6 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
-	"sync"
 	"time"
 
 	"go.lsp.dev/jsonrpc2"
@@ -35,10 +34,6 @@ import (
 // codeRequestFailed is LSP's RequestFailed (3.17): the request was valid
 // but could not be carried out; the message says why.
 const codeRequestFailed jsonrpc2.Code = -32803
-
-// echoTTL is how long the renames of an edit the server produced are
-// remembered for willRenameFiles (see echoes).
-const echoTTL = 30 * time.Second
 
 // openDoc is an open document as one folder sees it.
 type openDoc struct {
@@ -162,6 +157,27 @@ func (m *computedMove) taken(p string) bool {
 	return false
 }
 
+// afterContents returns the text every file the change set writes holds
+// once it is applied, by absolute path before the change, with the path
+// after it (alt, both ways).
+func (m *computedMove) afterContents() (contents map[string][]byte, alt map[string]string) {
+	_, after, origin, err := m.cs.Result(m.fs)
+	if err != nil {
+		return nil, nil
+	}
+	contents, alt = map[string][]byte{}, map[string]string{}
+	for p, c := range after {
+		old := p
+		if o, ok := origin[p]; ok {
+			old = o
+		}
+		op, np := filepath.Join(m.root, filepath.FromSlash(old)), filepath.Join(m.root, filepath.FromSlash(p))
+		contents[op] = c
+		alt[op] = np
+	}
+	return contents, alt
+}
+
 // summary describes the change set in one line.
 func (m *computedMove) summary() string {
 	refs := 0
@@ -175,8 +191,10 @@ func (m *computedMove) summary() string {
 // computeMove computes the change set of moves in folder f. The folder is
 // walked afresh (the snapshot may lag behind file events) with the last
 // valid configuration, and the open documents' text overrides the files
-// on disk, so edits address what the editor holds.
-func (s *server) computeMove(ctx context.Context, f *folder, moves []move.Move, opts refactor.MoveOptions) (*computedMove, error) {
+// on disk, so edits address what the editor holds. Possible references
+// are rewritten per updateStrings, or per relayout.toml's [moves]
+// update_strings when it is nil (as the CLI does without the flag).
+func (s *server) computeMove(ctx context.Context, f *folder, moves []move.Move, opts refactor.MoveOptions, updateStrings *bool) (*computedMove, error) {
 	docs := s.openDocs(f)
 	f.mu.Lock()
 	fallback := f.goodConfig
@@ -196,6 +214,10 @@ func (s *server) computeMove(ctx context.Context, f *folder, moves []move.Move, 
 	}
 	opts.Overlay = overlay
 	opts.Cache = s.parseCache()
+	opts.UpdateStrings = res.ws.Config.UpdateStrings()
+	if updateStrings != nil {
+		opts.UpdateStrings = *updateStrings
+	}
 	cs, err := res.ws.Move(ctx, moves, opts)
 	if err != nil {
 		return nil, err
@@ -209,14 +231,15 @@ func (s *server) computeMove(ctx context.Context, f *folder, moves []move.Move, 
 
 // moveEdit computes moves in f and converts the change set into the
 // WorkspaceEdit a code action or workspace/applyEdit carries. The client
-// must be able to rename files. When remember is set, the edit's renames
-// are remembered as echoes for willRenameFiles.
-func (s *server) moveEdit(ctx context.Context, f *folder, moves []move.Move, opts refactor.MoveOptions, remember bool) (*protocol.WorkspaceEdit, *computedMove, error) {
+// must be able to rename files. When offered is set (a resolved code
+// action the client may apply itself), the edit is watched for VS Code's
+// echo of its renames (echoes.go).
+func (s *server) moveEdit(ctx context.Context, f *folder, moves []move.Move, opts refactor.MoveOptions, updateStrings *bool, offered bool) (*protocol.WorkspaceEdit, *computedMove, error) {
 	caps := s.clientCapabilities()
 	if !caps.ops.rename {
 		return nil, nil, errNoRename
 	}
-	m, err := s.computeMove(ctx, f, moves, opts)
+	m, err := s.computeMove(ctx, f, moves, opts, updateStrings)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -231,8 +254,9 @@ func (s *server) moveEdit(ctx context.Context, f *folder, moves []move.Move, opt
 	for _, w := range m.cs.Warnings {
 		s.log.Info("move warning", zap.String("folder", f.path), zap.String("code", w.Code), zap.String("warning", w.String()))
 	}
-	if remember {
-		s.echoes.remember(dcs, time.Now().Add(echoTTL))
+	if offered {
+		contents, alt := m.afterContents()
+		s.echoes.offer(dcs, contents, alt, time.Now().Add(echoTTL))
 	}
 	return &protocol.WorkspaceEdit{DocumentChanges: dcs}, m, nil
 }
@@ -405,54 +429,4 @@ func emptiesOut(root, rel string, leaving, removable map[string]bool) bool {
 		return nil
 	})
 	return ok && err == nil
-}
-
-// echoes remembers, by filesystem path, the renames of edits the server
-// produced (code action edits, workspace/applyEdit), until seen or
-// expired. VS Code sends workspace/willRenameFiles for the renames of a
-// workspace edit it applies; answering those with import fixes would
-// rewrite the imports a second time.
-type echoes struct {
-	mu sync.Mutex
-	m  map[[2]string]time.Time // {old path, new path} → expiry
-}
-
-// remember records the renames among changes until expiry.
-func (e *echoes) remember(changes []protocol.DocumentChange, expiry time.Time) {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	if e.m == nil {
-		e.m = map[[2]string]time.Time{}
-	}
-	now := time.Now()
-	for k, exp := range e.m {
-		if now.After(exp) {
-			delete(e.m, k)
-		}
-	}
-	for _, c := range changes {
-		r, ok := c.(*protocol.RenameFile)
-		if !ok {
-			continue
-		}
-		from, err1 := uriToPath(r.OldURI)
-		to, err2 := uriToPath(r.NewURI)
-		if err1 == nil && err2 == nil {
-			e.m[[2]string{from, to}] = expiry
-		}
-	}
-}
-
-// take reports whether the rename from → to (absolute paths) was
-// remembered and has not expired, and forgets it.
-func (e *echoes) take(from, to string) bool {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	k := [2]string{from, to}
-	exp, ok := e.m[k]
-	if !ok {
-		return false
-	}
-	delete(e.m, k)
-	return time.Now().Before(exp)
 }

@@ -239,18 +239,37 @@ func TestEchoes(t *testing.T) {
 		&protocol.RenameFile{Kind: "rename", OldURI: uri.File("/w/a.py"), NewURI: uri.File("/w/b.py")},
 		&protocol.CreateFile{Kind: "create", URI: uri.File("/w/c.py")},
 	}
-	e.remember(changes, time.Now().Add(time.Minute))
-	if e.take("/w/b.py", "/w/a.py") {
+	files := map[string][]byte{"/w/user.py": []byte("import a\n")}
+	read := func(p string) ([]byte, bool) { c, ok := files[p]; return c, ok }
+
+	// In flight: an echo while the client applies, not after it answered.
+	done := e.sending(changes)
+	if e.take("/w/b.py", "/w/a.py", read) {
 		t.Error("reverse rename taken as an echo")
 	}
-	if !e.take("/w/a.py", "/w/b.py") {
-		t.Error("echo not recognised")
+	if !e.take("/w/a.py", "/w/b.py", read) {
+		t.Error("echo of an in-flight applyEdit not recognised")
 	}
-	if e.take("/w/a.py", "/w/b.py") {
+	done()
+	if e.take("/w/a.py", "/w/b.py", read) {
+		t.Error("rename taken as an echo after the client answered")
+	}
+
+	// Offered (a resolved code action): an echo only once its text edits
+	// are in the files, and only once.
+	e.offer(changes, map[string][]byte{"/w/user.py": []byte("import b\n")}, map[string]string{"/w/user.py": "/w/user.py"}, time.Now().Add(time.Minute))
+	if e.take("/w/a.py", "/w/b.py", read) {
+		t.Error("rename of a code action never applied taken as an echo")
+	}
+	files["/w/user.py"] = []byte("import b\n")
+	if !e.take("/w/a.py", "/w/b.py", read) {
+		t.Error("echo of an applied code action not recognised")
+	}
+	if e.take("/w/a.py", "/w/b.py", read) {
 		t.Error("echo recognised twice")
 	}
-	e.remember(changes, time.Now().Add(-time.Second))
-	if e.take("/w/a.py", "/w/b.py") {
+	e.offer(changes, nil, nil, time.Now().Add(-time.Second))
+	if e.take("/w/a.py", "/w/b.py", read) {
 		t.Error("expired echo recognised")
 	}
 }

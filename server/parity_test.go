@@ -83,10 +83,7 @@ func TestParityWithCLI(t *testing.T) {
 			if len(fx.opts) == 0 {
 				resolveMoves(t, e, root, fx.moves)
 			} else {
-				res, err := runCommand(e, map[string]any{
-					"folder": string(fileURI(root, "")), "moves": fx.moves,
-					"force": opts.Force, "shim": opts.Shim, "updateStrings": opts.UpdateStrings,
-				})
+				res, err := runCommand(e, commandArgs(root, fx.moves, opts))
 				if err != nil || !res.Applied {
 					t.Fatalf("relayout.move: %+v %v", res, err)
 				}
@@ -130,10 +127,7 @@ func TestParityWithCLIOptions(t *testing.T) {
 			for _, echo := range []bool{false, true} {
 				cfg := editorConfig{echoRenames: echo}
 				e, root := openProject(t, cfg, tc.files)
-				res, err := runCommand(e, map[string]any{
-					"folder": string(fileURI(root, "")), "moves": tc.moves,
-					"force": tc.opts.Force, "shim": tc.opts.Shim, "updateStrings": tc.opts.UpdateStrings,
-				})
+				res, err := runCommand(e, commandArgs(root, tc.moves, tc.opts))
 				if err != nil || !res.Applied {
 					t.Fatalf("relayout.move: %+v %v", res, err)
 				}
@@ -143,6 +137,17 @@ func TestParityWithCLIOptions(t *testing.T) {
 			}
 		})
 	}
+}
+
+// commandArgs are relayout.move's arguments for moves with opts; strings
+// are left to relayout.toml unless opts.UpdateStrings (as the CLI without
+// --update-strings).
+func commandArgs(root string, moves []move.Move, opts refactor.MoveOptions) map[string]any {
+	args := map[string]any{"folder": string(fileURI(root, "")), "moves": moves, "force": opts.Force, "shim": opts.Shim}
+	if opts.UpdateStrings {
+		args["updateStrings"] = true
+	}
+	return args
 }
 
 // resolveMoves resolves a move action for moves (data as the server lists

@@ -11,8 +11,8 @@ package server
 // are left out. Each omission is logged.
 //
 // Renames the server's own edits perform are echoed by VS Code as
-// willRenameFiles; those are answered with an empty edit (see echoes in
-// moves.go) so imports are not rewritten twice.
+// willRenameFiles; those are answered with an empty edit (echoes.go) so
+// imports are not rewritten twice.
 
 import (
 	"context"
@@ -44,7 +44,7 @@ func (s *server) WillRenameFiles(ctx context.Context, params *protocol.RenameFil
 			s.log.Debug("willRenameFiles: rename ignored", zap.Error(err))
 			continue
 		}
-		if s.echoes.take(from, to) {
+		if s.echoes.take(from, to, s.currentText) {
 			s.log.Debug("willRenameFiles: echo of the server's own rename", zap.String("from", from), zap.String("to", to))
 			continue
 		}
@@ -69,7 +69,7 @@ func (s *server) WillRenameFiles(ctx context.Context, params *protocol.RenameFil
 	caps := s.clientCapabilities()
 	we := &protocol.WorkspaceEdit{}
 	for _, g := range groups {
-		m, err := s.computeMove(ctx, g.f, g.moves, refactor.MoveOptions{})
+		m, err := s.computeMove(ctx, g.f, g.moves, refactor.MoveOptions{}, nil)
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
 		}

@@ -247,6 +247,51 @@ func TestWillRenameEchoOfOwnEdit(t *testing.T) {
 	}
 }
 
+// TestWillRenameAfterUnappliedAction: a code action resolved (an editor
+// previews it) but never applied is no echo: the user then dragging the
+// same files to the same place gets every import fixed.
+func TestWillRenameAfterUnappliedAction(t *testing.T) {
+	e, root := openProject(t, editorConfig{echoRenames: true}, billingTree)
+	planned := byKind(t, codeActions(t, listActions(e, e.open(root, invoiceRel))), protocol.CodeActionKindRefactorMove)
+	res, err := resolveAction(e, planned)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The user selects the same files and drags them where the action
+	// would have put them.
+	var pairs []string
+	for _, dc := range res.Edit.DocumentChanges {
+		if r, ok := dc.(*protocol.RenameFile); ok {
+			op, _ := uriToPath(r.OldURI)
+			np, _ := uriToPath(r.NewURI)
+			from, _ := pathToRel(root, op)
+			to, _ := pathToRel(root, np)
+			pairs = append(pairs, from, to)
+		}
+	}
+	we := willRename(e, root, pairs...)
+	if len(we.DocumentChanges) == 0 {
+		t.Fatalf("the user's rename got an empty edit (taken for an echo of an action never applied)")
+	}
+	e.apply(we)
+	e.saveAll()
+	for i := 0; i < len(pairs); i += 2 {
+		renameOnDisk(t, root, pairs[i], pairs[i+1])
+	}
+	// A rename leaves deletions to the user: compare the files the CLI
+	// keeps.
+	want := cliTree(t, billingTree, dataOf(t, planned).Moves, refactor.MoveOptions{})
+	got := readTree(t, root)
+	for p := range got {
+		if _, ok := want[p]; !ok && strings.HasPrefix(p, "src/app/backend/") {
+			delete(got, p)
+		}
+	}
+	if d := diffTrees(got, want); d != "" {
+		t.Errorf("result differs from `relayout move`:\n%s", d)
+	}
+}
+
 // TestEditPositionsFollowEncoding: the same edit on a line with non-BMP
 // characters before the import, in utf-16 and in utf-8.
 func TestEditPositionsFollowEncoding(t *testing.T) {

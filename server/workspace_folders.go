@@ -10,7 +10,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
 	"sync"
 	"sync/atomic"
@@ -24,6 +23,7 @@ import (
 	"github.com/relayout/relayout/refactor/config"
 	"github.com/relayout/relayout/refactor/index"
 	"github.com/relayout/relayout/refactor/plan"
+	"github.com/relayout/relayout/refactor/workspace"
 )
 
 // folder is the state of one workspace folder.
@@ -246,10 +246,10 @@ func (s *server) refresh(f *folder) {
 	cfgPath := filepath.Join(f.path, config.FileName)
 	cfgURI := pathToURI(cfgPath)
 	if res.cfgErr != nil {
-		src, _ := os.ReadFile(cfgPath) // a missing file just puts the diagnostic at 0:0
+		src, _ := workspace.ReadRegular(cfgPath, workspace.MaxConfigSize) // a missing or special file puts the diagnostic at 0:0
 		next[cfgURI] = append(next[cfgURI], configDiagnostic(res.cfgErr, src, enc))
 	} else if res.ws != nil && (len(res.ws.Config.Moves) > 0 || len(res.ws.Config.Merges) > 0) {
-		src, _ := os.ReadFile(cfgPath)
+		src, _ := workspace.ReadRegular(cfgPath, workspace.MaxConfigSize)
 		next[cfgURI] = append(next[cfgURI], planDiagnostics(res.ws, src, enc)...)
 	}
 	if ctx.Err() != nil {

@@ -43,7 +43,7 @@ func runApply(e *env, args []string) int {
 	dry := fs.Bool("dry-run", false, "compute every phase and print the summary; write nothing")
 	diff := fs.Bool("diff", false, "print a unified diff of each phase")
 	shim := fs.Bool("shim", false, "leave a compatibility module at each old Python path that re-exports the new one")
-	updateStrings := fs.Bool("update-strings", false, "also rewrite possible references (dotted paths in other strings and non-code files)")
+	updateStrings := fs.Bool("update-strings", false, "rewrite possible references (dotted paths in other strings and non-code files); default: [moves] update_strings in relayout.toml, true")
 	verifyCmd := fs.String("verify-cmd", "", "run `sh -c CMD` in the workspace root after each phase; a failure rolls the phase back")
 	recover := fs.Bool("recover", false, "roll back an interrupted apply and exit")
 	root := fs.String("root", "", "workspace root (default: nearest relayout.toml or .git above the current directory)")
@@ -60,6 +60,9 @@ func runApply(e *env, args []string) int {
 	ws, code := openWorkspace(e, "apply", ".", *root)
 	if ws == nil {
 		return code
+	}
+	if !flagGiven(fs, "update-strings") {
+		*updateStrings = ws.Config.UpdateStrings()
 	}
 	p, code := loadPlan(e, "apply", ws, *planFile)
 	if p == nil {
@@ -125,12 +128,7 @@ func printReport(e *env, rep *plan.Report, dry bool) {
 		}
 		switch {
 		case cs != nil && (ph.Status == plan.StatusApplied || ph.Status == plan.StatusWouldApply):
-			refs := 0
-			for _, p := range cs.EditedFiles() {
-				refs += len(cs.Edits[p])
-			}
-			fmt.Fprintf(e.stdout, "phase %d: %s: moved %d files, rewrote %d references in %d files, created %d files, deleted %d files\n",
-				ph.N, ph.Status, len(cs.Renames), refs, len(cs.EditedFiles()), len(cs.Creates), len(cs.Deletes))
+			fmt.Fprintf(e.stdout, "phase %d: %s: %s\n", ph.N, ph.Status, changeSummary(cs))
 		case ph.Reason != "":
 			fmt.Fprintf(e.stdout, "phase %d: %s: %s\n", ph.N, ph.Status, ph.Reason)
 			for _, u := range ph.NewUnresolved {
@@ -145,7 +143,7 @@ func printReport(e *env, rep *plan.Report, dry bool) {
 	if dry {
 		verb = "would move"
 	}
-	fmt.Fprintf(e.stdout, "summary: %s %d files; %d directories flattened, %d created, %d removed\n", verb, files, len(flat), len(created), len(removed))
+	fmt.Fprintf(e.stdout, "summary: %s %s; %s flattened, %d created, %d removed\n", verb, plural(files, "file"), plural(len(flat), "directory"), len(created), len(removed))
 	if len(created) > 0 {
 		fmt.Fprintf(e.stdout, "directories created: %s\n", strings.Join(created, ", "))
 	}

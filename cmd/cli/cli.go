@@ -102,11 +102,33 @@ func newFlags(e *env, name, argsUsage, desc string) *flag.FlagSet {
 }
 
 // parseFlags parses args; it returns -1 to continue, or an exit code.
+// Flags are flags wherever they appear: before, between or after the
+// positional arguments (`relayout move a.py b.py --dry-run`). A lone "--"
+// ends the flags, so a file named "--dry-run" is passed as `-- --dry-run`.
+// Afterwards fs.Args() holds the positional arguments in order.
 func parseFlags(fs *flag.FlagSet, args []string) int {
-	if err := fs.Parse(args); err != nil {
-		if err == flag.ErrHelp {
-			return ExitOK
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			if err == flag.ErrHelp {
+				return ExitOK
+			}
+			return ExitUsage
 		}
+		rest := fs.Args()
+		if n := len(args) - len(rest); n > 0 && args[n-1] == "--" {
+			pos = append(pos, rest...) // "--": everything after is positional
+			break
+		}
+		if len(rest) == 0 {
+			break
+		}
+		pos = append(pos, rest[0])
+		args = rest[1:]
+	}
+	// Parsing a lone "--" leaves the flags as they are and makes pos the
+	// flag set's arguments.
+	if err := fs.Parse(append([]string{"--"}, pos...)); err != nil {
 		return ExitUsage
 	}
 	return -1

@@ -11,6 +11,7 @@ import (
 	"github.com/relayout/relayout/refactor/config"
 	"github.com/relayout/relayout/refactor/index"
 	"github.com/relayout/relayout/refactor/plan"
+	"github.com/relayout/relayout/refactor/workspace"
 )
 
 func init() {
@@ -136,7 +137,7 @@ func planCheck(e *env, root, file string, maxDepth int) int {
 }
 
 func planImport(e *env, file, oldRoot, newRoot, out string) int {
-	data, err := os.ReadFile(file)
+	data, err := workspace.ReadRegular(file, workspace.MaxConfigSize)
 	if err != nil {
 		fmt.Fprintf(e.stderr, "relayout plan: %v\n", err)
 		return ExitUsage
@@ -172,7 +173,7 @@ func writePlanOut(e *env, out string, tables []byte) int {
 		_, _ = e.stdout.Write(tables)
 		return ExitOK
 	}
-	existing, err := os.ReadFile(out)
+	existing, err := workspace.ReadRegular(out, workspace.MaxConfigSize)
 	if err != nil && !errors.Is(err, os.ErrNotExist) {
 		fmt.Fprintf(e.stderr, "relayout plan: %v\n", err)
 		return ExitUsage

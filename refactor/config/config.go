@@ -14,6 +14,8 @@ import (
 
 	"github.com/BurntSushi/toml"
 	"github.com/bmatcuk/doublestar/v4"
+
+	"github.com/relayout/relayout/refactor/workspace"
 )
 
 // FileName is the name of the configuration file at the workspace root.
@@ -36,6 +38,9 @@ type Config struct {
 	Depth      Depth      `toml:"depth"`
 	Python     Python     `toml:"python"`
 	TypeScript TypeScript `toml:"typescript"`
+	// MoveSettings is the [moves] table: how moves are made, for the CLI
+	// and the editor alike.
+	MoveSettings MoveSettings `toml:"moves"`
 	// Moves and Merges form the restructuring plan.
 	Moves  []Move  `toml:"move"`
 	Merges []Merge `toml:"merge"`
@@ -78,6 +83,25 @@ type TypeScript struct {
 	// Specifiers is the style of rewritten specifiers: preserve, shortest,
 	// alias or relative.
 	Specifiers string `toml:"specifiers"`
+}
+
+// MoveSettings configures every move (the [moves] table; TOML cannot hold
+// a [move] table beside the plan's [[move]] entries).
+type MoveSettings struct {
+	// UpdateStrings rewrites possible references (dotted module paths in
+	// strings and non-code files) with the imports; nil means the default,
+	// true. See UpdateStrings.
+	UpdateStrings *bool `toml:"update_strings"`
+}
+
+// UpdateStrings reports whether moves rewrite possible references: the
+// [moves] update_strings setting, true when unset. A leftover module path
+// in a Procfile, an entry point or a mock.patch target breaks the program
+// only when it runs; the rewrite is exact (the whole dotted name of a
+// moved module), and a user who turns it off gets a stale-reference
+// warning for every leftover instead.
+func (c *Config) UpdateStrings() bool {
+	return c.MoveSettings.UpdateStrings == nil || *c.MoveSettings.UpdateStrings
 }
 
 // Move is one [[move]] entry of the plan.
@@ -137,12 +161,16 @@ func (c *Config) applyDefaults() {
 }
 
 // Load reads relayout.toml from the workspace root dir. A missing file
-// yields Default(); a malformed one an *Error.
+// yields Default(); a malformed one, or one that is not a regular file of
+// at most workspace.MaxConfigSize bytes, an *Error.
 func Load(dir string) (*Config, error) {
 	path := filepath.Join(dir, FileName)
-	data, err := os.ReadFile(path)
+	data, err := workspace.ReadRegular(path, workspace.MaxConfigSize)
 	if errors.Is(err, os.ErrNotExist) {
 		return Default(), nil
+	}
+	if errors.Is(err, workspace.ErrNotRegular) || errors.Is(err, workspace.ErrTooLarge) {
+		return nil, &Error{Path: path, Msg: strings.TrimPrefix(err.Error(), "read "+path+": ")}
 	}
 	if err != nil {
 		return nil, fmt.Errorf("read config: %w", err)
@@ -154,6 +182,10 @@ func Load(dir string) (*Config, error) {
 func Parse(path string, data []byte) (*Config, error) {
 	c := &Config{Path: path}
 	md, err := toml.Decode(string(data), c)
+	if err != nil && len(headerLines(data, "[move]")) > 0 {
+		return nil, &Error{Path: path, Line: headerLines(data, "[move]")[0],
+			Msg: "[move] is the plan's [[move]] entries; move settings go in [moves] (e.g. [moves] update_strings = false)"}
+	}
 	if err != nil {
 		var pe toml.ParseError
 		if errors.As(err, &pe) {

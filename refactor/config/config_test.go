@@ -88,3 +88,33 @@ func TestLoadMalformed(t *testing.T) {
 		t.Errorf("Load = %v", err)
 	}
 }
+
+func TestUpdateStrings(t *testing.T) {
+	for _, tc := range []struct {
+		src  string
+		want bool
+	}{
+		{"", true},
+		{"[moves]\nupdate_strings = false\n", false},
+		{"[moves]\nupdate_strings = true\n\n[[move]]\nfrom = \"a.py\"\nto = \"b.py\"\n", true},
+	} {
+		c, err := Parse("relayout.toml", []byte(tc.src))
+		if err != nil {
+			t.Fatalf("%q: %v", tc.src, err)
+		}
+		if c.UpdateStrings() != tc.want {
+			t.Errorf("%q: UpdateStrings() = %v, want %v", tc.src, c.UpdateStrings(), tc.want)
+		}
+	}
+	// [move] is the plan's array: a table of that name is explained.
+	for _, src := range []string{
+		"[move]\nupdate_strings = false\n",
+		"[[move]]\nfrom = \"a.py\"\nto = \"b.py\"\n\n[move]\nupdate_strings = false\n",
+	} {
+		_, err := Parse("relayout.toml", []byte(src))
+		var ce *Error
+		if !errors.As(err, &ce) || !strings.Contains(ce.Msg, "[moves]") || ce.Line == 0 {
+			t.Errorf("%q: err = %v, want one pointing to [moves]", src, err)
+		}
+	}
+}

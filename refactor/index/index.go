@@ -11,6 +11,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"runtime"
 	"sort"
@@ -188,6 +189,10 @@ func (ix *Index) parseFile(ctx context.Context, rel string, opts Options) (*File
 	lang, _ := parsers.LangOf(rel)
 	file := &File{Path: rel, Lang: lang}
 	src, err := ix.FS.ReadFile(rel)
+	if errors.Is(err, workspace.ErrTooLarge) {
+		file.Skip = workspace.SkipTooLarge
+		return file, nil
+	}
 	if err != nil {
 		file.Skip = workspace.SkipReason(fmt.Sprintf("unreadable: %v", err))
 		return file, nil

@@ -91,6 +91,9 @@ type engine struct {
 	tsCtx    *tsmove.Context
 	tsAff    int
 	merges   []Merge
+	guardian *workspace.Guard
+
+	unimportable []unimportable // Python imports no name can express (python.go)
 }
 
 // Compute returns the change set that performs moves on the indexed
@@ -184,6 +187,10 @@ func (e *engine) expand(moves []Move) error {
 				problems = append(problems, err.Error())
 				continue
 			}
+			if p := e.guardMove(from, to); p != "" {
+				problems = append(problems, p)
+				continue
+			}
 		}
 		switch {
 		case e.fs.HasFile(from):
@@ -237,6 +244,13 @@ func (e *engine) expand(moves []Move) error {
 		targets = append(targets, to)
 	}
 	sort.Strings(targets)
+	if e.opts.Root != "" {
+		for _, to := range targets {
+			if p := e.guardFile(claimed[to].from, to); p != "" {
+				problems = append(problems, p)
+			}
+		}
+	}
 	for _, to := range targets {
 		if !e.fs.HasFile(to) {
 			continue
@@ -276,6 +290,54 @@ func (e *engine) expand(moves []Move) error {
 		}
 	}
 	return nil
+}
+
+// guardMove checks a move's target against the disk (Options.Root): never
+// into .git or the journal, never into a directory the walker skips, where
+// relayout could neither see nor back up what it overwrites. It returns
+// the problem, or "".
+func (e *engine) guardMove(from, to string) string {
+	g := e.guard()
+	if r := g.Reserved(to); r != "" {
+		return fmt.Sprintf("cannot move %s to %s: %s is reserved (version control or relayout's journal)", from, to, r)
+	}
+	isDir := e.fs.HasDir(from) && !e.fs.HasFile(from)
+	if x := g.Excluded(to, isDir); x != "" && (x != to || isDir) {
+		return fmt.Sprintf("cannot move %s to %s: %s is excluded from the workspace (gitignored, a default exclude or [workspace] exclude)", from, to, x)
+	}
+	return ""
+}
+
+// guardFile checks one file's target against the disk: something there
+// that the listing does not show (an ignored file, a pipe, a dangling
+// symlink) is never overwritten, even with --force, because relayout
+// could not back it up. A target path that is itself ignored is refused
+// too: the moved file would drop out of the workspace.
+func (e *engine) guardFile(from, to string) string {
+	g := e.guard()
+	if x := g.Excluded(to, false); x != "" {
+		return fmt.Sprintf("cannot move %s to %s: %s is excluded from the workspace (gitignored, a default exclude or [workspace] exclude)", from, to, x)
+	}
+	if d := g.NotADir(to); d != "" {
+		return fmt.Sprintf("cannot move %s to %s: %s exists on disk and is not a directory", from, to, d)
+	}
+	if e.fs.HasFile(to) {
+		return "" // listed: the usual existing-target rules apply
+	}
+	if st := g.OnDisk(to); st != nil && !g.SameFile(from, to) {
+		if st.IsDir() {
+			return fmt.Sprintf("cannot move %s to %s: a directory exists there", from, to)
+		}
+		return fmt.Sprintf("cannot move %s to %s: %s exists on disk but is not part of the workspace (ignored, excluded or not a regular file); relayout never overwrites it", from, to, workspace.Describe(st))
+	}
+	return ""
+}
+
+func (e *engine) guard() *workspace.Guard {
+	if e.guardian == nil {
+		e.guardian = workspace.NewGuard(e.opts.Root, workspace.Options{Exclude: e.cfg.Workspace.Exclude})
+	}
+	return e.guardian
 }
 
 // newPath maps an old file path to its new path.

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/relayout/relayout/internal/testtool"
 	"github.com/relayout/relayout/refactor/config"
 	"github.com/relayout/relayout/refactor/edit"
 	"github.com/relayout/relayout/refactor/index"
@@ -320,11 +321,7 @@ func TestPropertyPythonMoves(t *testing.T) {
 // suite with the real interpreter.
 func runPython(t *testing.T, dir string) {
 	t.Helper()
-	py, err := exec.LookPath("python3")
-	if err != nil {
-		t.Log("python3 not found: skipping the interpreter check")
-		return
-	}
+	py := testtool.Find(t, "python3", "")
 	script := `
 import importlib, pathlib, sys
 root = pathlib.Path("src")

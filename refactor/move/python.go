@@ -2,7 +2,10 @@ package move
 
 import (
 	"bytes"
+	"fmt"
 	"path"
+	"slices"
+	"sort"
 	"strings"
 
 	"github.com/relayout/relayout/parsers"
@@ -33,8 +36,48 @@ func (e *engine) rewrite() error {
 			ts = append(ts, f)
 		}
 	}
+	if err := e.refuseUnimportable(); err != nil {
+		return err
+	}
 	e.rewriteTSFiles(ts)
 	return e.ctx.Err()
+}
+
+// unimportable is a Python import that cannot name its target's new
+// place (for instance a module renamed to my-ctx.py or ctx.txt).
+type unimportable struct {
+	file   string // importer (current path)
+	line   int    // 1-based
+	target string // new path of the module it imports
+}
+
+// unexpressible warns that an import is left unchanged because no Python
+// name reaches target (the imported module's new path) from the importer,
+// and records it for refuseUnimportable.
+func (e *engine) unexpressible(file string, line int, target, format string, args ...any) {
+	e.warn(file, line, "unexpressible", format, args...)
+	e.unimportable = append(e.unimportable, unimportable{file, line, target})
+}
+
+// refuseUnimportable turns the imports that cannot be expressed into an
+// *Error naming every importer, unless Options.Force: a move that breaks
+// them contradicts all-or-nothing.
+func (e *engine) refuseUnimportable() error {
+	if e.opts.Force || len(e.unimportable) == 0 {
+		return nil
+	}
+	byTarget := map[string][]string{}
+	for _, u := range e.unimportable {
+		byTarget[u.target] = append(byTarget[u.target], fmt.Sprintf("%s:%d", u.file, u.line))
+	}
+	var problems []string
+	for target, sites := range byTarget {
+		sort.Strings(sites)
+		problems = append(problems, fmt.Sprintf("the move makes %s unimportable (it is no Python module name any importer can write): imported at %s; use --force to move it anyway and leave those imports unchanged",
+			target, strings.Join(slices.Compact(sites), ", ")))
+	}
+	sort.Strings(problems)
+	return &Error{Problems: problems}
 }
 
 // pyAffected reports whether any moved file is Python or a file that
@@ -199,7 +242,7 @@ func (e *engine) rewritePython(f *index.File) {
 			root, has := e.origRoot(imp.Matched, imp.Target)
 			expr, ok := e.absExpr(modPath(tNew), root, has)
 			if !ok {
-				e.warn(p, imp.Pos.Line+1, "unexpressible", "cannot name %s as a Python module from its new place; %q left unchanged", tNew.Path, imp.Module)
+				e.unexpressible(p, imp.Pos.Line+1, tNew.Path, "cannot name %s as a Python module from its new place; %q left unchanged", tNew.Path, imp.Module)
 				continue
 			}
 			if expr != imp.Matched {
@@ -279,10 +322,14 @@ func (e *engine) rewriteFrom(f *index.File, imp index.Import, fNew string, fileM
 			if parent == "." {
 				parent = ""
 			}
+			if !isIdent(last) || !ntNew.Dir && !pyresolve.IsPython(ntNew.Path) {
+				e.unexpressible(p, imp.Pos.Line+1, ntNew.Path, "cannot name %s as a Python module; %q left unchanged", ntNew.Path, written)
+				return
+			}
 			if parent == modPath(xNew) {
 				x, ok := xExprFor()
 				if !ok {
-					e.warn(p, imp.Pos.Line+1, "unexpressible", "cannot name the new place of %q; import left unchanged", written)
+					e.unexpressible(p, imp.Pos.Line+1, xNew.Path, "cannot name the new place of %q; import left unchanged", written)
 					return
 				}
 				add(x, fromName{n, last})
@@ -297,7 +344,7 @@ func (e *engine) rewriteFrom(f *index.File, imp index.Import, fNew string, fileM
 				var ok bool
 				expr, ok = e.pyExpr(fNew, parent, relative, nroot, nhas)
 				if !ok {
-					e.warn(p, imp.Pos.Line+1, "unexpressible", "cannot name the new place of %s from %s; import left unchanged", ntNew.Path, fNew)
+					e.unexpressible(p, imp.Pos.Line+1, ntNew.Path, "cannot name the new place of %s from %s; import left unchanged", ntNew.Path, fNew)
 					return
 				}
 			}
@@ -306,7 +353,7 @@ func (e *engine) rewriteFrom(f *index.File, imp index.Import, fNew string, fileM
 		}
 		x, ok := xExprFor()
 		if !ok {
-			e.warn(p, imp.Pos.Line+1, "unexpressible", "cannot name the new place of %q from %s; import left unchanged", written, fNew)
+			e.unexpressible(p, imp.Pos.Line+1, xNew.Path, "cannot name the new place of %q from %s; import left unchanged", written, fNew)
 			return
 		}
 		add(x, fromName{n, n.Name})

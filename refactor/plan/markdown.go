@@ -44,7 +44,7 @@ var (
 	headingRE = regexp.MustCompile(`^(#{1,6})\s+(.*?)\s*#*\s*$`)
 	phaseRE   = regexp.MustCompile(`(?i)\bphase\s+(\d+)\s*[:.\-–—]?\s*(.*)$`)
 	bulletRE  = regexp.MustCompile(`^\s*(?:[-*+]|\d+[.)])\s+(.*)$`)
-	moveRE    = regexp.MustCompile("(?i)^(?:\\*\\*|__)?move(?:\\*\\*|__)?\\s")
+	moveRE    = regexp.MustCompile(`(?i)^(?:\*\*|__)?move(?:\*\*|__)?\s`)
 	pairRE    = regexp.MustCompile("`([^`]+)`\\s*(?:→|->|=>|⟶|➜)\\s*`([^`]+)`")
 	levelRE   = regexp.MustCompile(`(?i)#\s*level\b.*$`)
 )

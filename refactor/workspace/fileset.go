@@ -69,12 +69,13 @@ func (s *DiskSet) HasDir(rel string) bool {
 // Files implements FileSet.
 func (s *DiskSet) Files() []string { return s.files }
 
-// ReadFile implements FileSet.
+// ReadFile implements FileSet. Only regular files of at most MaxReadSize
+// bytes are read (see ReadRegular).
 func (s *DiskSet) ReadFile(rel string) ([]byte, error) {
 	if !s.isF[rel] {
 		return nil, fmt.Errorf("read %s: %w", rel, os.ErrNotExist)
 	}
-	return os.ReadFile(filepath.Join(s.root, filepath.FromSlash(rel)))
+	return readRegular(filepath.Join(s.root, filepath.FromSlash(rel)), rel, MaxReadSize)
 }
 
 // MemSet is an in-memory FileSet (tests, and trees as they would be after

@@ -11,6 +11,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io/fs"
 	"os"
@@ -112,7 +113,11 @@ func Walk(ctx context.Context, root string, opts Options) (*Listing, error) {
 	}
 	w := &walker{ctx: ctx, root: real, opts: opts, visiting: map[string]bool{}, out: &Listing{Root: real}}
 	if !opts.NoGitignore {
-		w.patterns = append(w.patterns, readIgnoreFile(filepath.Join(real, ".git", "info", "exclude"), nil)...)
+		ps, err := readIgnoreFile(filepath.Join(real, ".git", "info", "exclude"), nil)
+		if err != nil {
+			return nil, fmt.Errorf("walk %s: %w", root, err)
+		}
+		w.patterns = append(w.patterns, ps...)
 	}
 	if err := w.dir("", real); err != nil {
 		return nil, err
@@ -143,7 +148,11 @@ func (w *walker) dir(rel, real string) error {
 		if rel != "" {
 			domain = strings.Split(rel, "/")
 		}
-		w.patterns = append(w.patterns, readIgnoreFile(filepath.Join(w.root, filepath.FromSlash(rel), ".gitignore"), domain)...)
+		ps, err := readIgnoreFile(filepath.Join(w.root, filepath.FromSlash(rel), ".gitignore"), domain)
+		if err != nil {
+			return fmt.Errorf("walk: %w", err)
+		}
+		w.patterns = append(w.patterns, ps...)
 	}
 	defer func() { w.patterns = w.patterns[:saved] }()
 	matcher := gitignore.NewMatcher(w.patterns)
@@ -168,6 +177,10 @@ func (w *walker) dir(rel, real string) error {
 			st, err := os.Stat(target)
 			if err != nil {
 				w.note(child, fmt.Sprintf("unreadable symlink target: %v", err))
+				continue
+			}
+			if !st.IsDir() && !st.Mode().IsRegular() {
+				w.note(child, "symlink to a special file (pipe, device or socket) skipped")
 				continue
 			}
 			isDir = st.IsDir()
@@ -261,10 +274,19 @@ func within(root, p string) bool {
 	return strings.HasPrefix(p, root+string(filepath.Separator))
 }
 
-func readIgnoreFile(file string, domain []string) []gitignore.Pattern {
-	data, err := os.ReadFile(file)
+// readIgnoreFile parses a .gitignore-style file; a missing one has no
+// patterns. It is read with ReadRegular: a pipe or a huge file is an error
+// rather than a hang.
+func readIgnoreFile(file string, domain []string) ([]gitignore.Pattern, error) {
+	if st, err := os.Stat(file); err != nil || st.IsDir() {
+		return nil, nil // missing (or a directory, which git ignores too)
+	}
+	data, err := ReadRegular(file, MaxConfigSize)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
 	if err != nil {
-		return nil
+		return nil, err
 	}
 	var ps []gitignore.Pattern
 	sc := bufio.NewScanner(bytes.NewReader(data))
@@ -275,5 +297,5 @@ func readIgnoreFile(file string, domain []string) []gitignore.Pattern {
 		}
 		ps = append(ps, gitignore.ParsePattern(line, domain))
 	}
-	return ps
+	return ps, nil
 }

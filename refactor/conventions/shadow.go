@@ -1,0 +1,126 @@
+package conventions
+
+import (
+	"fmt"
+	"path"
+	"strings"
+)
+
+// Shadowing. Python: a module x.py beside a folder x/ holding Python files
+// — a regular package x/ wins over x.py, and x.py wins over a namespace
+// folder, so one of the two is unreachable. TypeScript/JavaScript: x.ts
+// (.tsx, .js, .jsx) beside x/index.ts — "./x" resolves to the file, so the
+// folder's index is unreachable by that specifier.
+
+var (
+	pyModExts = []string{".py"}
+	tsModExts = []string{".ts", ".tsx", ".js", ".jsx", ".mts", ".mjs"}
+)
+
+// Clash is a module and a folder of the same name side by side.
+type Clash struct {
+	// Lang is "python" or "typescript".
+	Lang string
+	// File is the module file (x.py, x.ts); Dir the folder (x).
+	File, Dir string
+	// member is a file inside Dir that makes it a package (identity).
+	member string
+}
+
+func (c Clash) String() string {
+	if c.Lang == "python" {
+		return fmt.Sprintf("%s and the folder %s/ are both the module %s: Python imports the package and %s becomes unreachable",
+			c.File, c.Dir, strings.ReplaceAll(c.Dir, "/", "."), path.Base(c.File))
+	}
+	return fmt.Sprintf("%s shadows %s: a specifier naming %s resolves to the file, not the folder's index", c.File, c.member, path.Base(c.Dir))
+}
+
+func (c Clash) key(id func(string) string) string {
+	return c.Lang + "|" + id(c.File) + "|" + id(c.member)
+}
+
+// findClashes returns the clashes of a tree.
+func findClashes(x *dirIndex, hasFile func(string) bool) []Clash {
+	var out []Clash
+	for _, d := range sortedKeys(x.span) {
+		if d == "" {
+			continue
+		}
+		if m := pyMember(x, d); m != "" {
+			for _, e := range pyModExts {
+				if hasFile(d + e) {
+					out = append(out, Clash{Lang: "python", File: d + e, Dir: d, member: m})
+				}
+			}
+		}
+		if m := tsIndex(d, hasFile); m != "" {
+			for _, e := range tsModExts {
+				if hasFile(d + e) {
+					out = append(out, Clash{Lang: "typescript", File: d + e, Dir: d, member: m})
+					break
+				}
+			}
+		}
+	}
+	return out
+}
+
+// pyMember returns a Python file directly in d (its __init__.py first).
+func pyMember(x *dirIndex, d string) string {
+	first := ""
+	for _, f := range x.direct[d] {
+		if path.Base(f) == "__init__.py" {
+			return f
+		}
+		if first == "" && strings.HasSuffix(f, ".py") {
+			first = f
+		}
+	}
+	return first
+}
+
+func tsIndex(d string, hasFile func(string) bool) string {
+	for _, e := range tsModExts {
+		if f := d + "/index" + e; hasFile(f) {
+			return f
+		}
+	}
+	return ""
+}
+
+// clashAt reports the clash that moving the folder from (holding files)
+// to to would create.
+func (m *Model) clashAt(to string, files []string, from string) (string, bool) {
+	staying := func(f string) bool { return m.fs.HasFile(f) && !isUnder(f, from) }
+	hasPy, index := false, ""
+	for _, f := range files {
+		if dirOf(f) != from {
+			continue
+		}
+		if strings.HasSuffix(f, ".py") {
+			hasPy = true
+		}
+		if s, ok := strings.CutPrefix(f, from+"/index"); ok && index == "" {
+			for _, e := range tsModExts {
+				if s == e {
+					index = f
+				}
+			}
+		}
+	}
+	if hasPy {
+		for _, e := range pyModExts {
+			if staying(to + e) {
+				return fmt.Sprintf("%s/ would sit beside %s: Python imports the package and every import of %s breaks", to, to+e, path.Base(to+e)), true
+			}
+		}
+	}
+	if index != "" {
+		for _, e := range tsModExts {
+			if staying(to + e) {
+				return fmt.Sprintf("%s/ would sit beside %s, which shadows its index", to, to+e), true
+			}
+		}
+	}
+	return "", false
+}

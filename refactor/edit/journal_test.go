@@ -115,8 +115,7 @@ func TestKillAtEveryStep(t *testing.T) {
 		}
 		// Recover after the kill.
 		dir := fresh()
-		var recSteps []string
-		recSteps = steps(func() {
+		recSteps := steps(func() {
 			if _, err := Recover(dir); err != nil {
 				t.Fatalf("kill at %q: recover: %v", name, err)
 			}

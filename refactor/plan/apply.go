@@ -135,18 +135,9 @@ func (e *verifyError) Error() string { return e.msg }
 // phases already applied are skipped, and a plan with problems in any
 // pending phase is an *Error and nothing is changed.
 func Apply(ctx context.Context, root string, p *Plan, opts ApplyOptions) (*Report, error) {
-	phases := p.Phases()
-	if opts.Phase > 0 {
-		var sel []Phase
-		for _, ph := range phases {
-			if ph.N == opts.Phase {
-				sel = append(sel, ph)
-			}
-		}
-		if len(sel) == 0 {
-			return nil, fmt.Errorf("the plan has no phase %d", opts.Phase)
-		}
-		phases = sel
+	phases, err := selectPhases(p, opts.Phase)
+	if err != nil {
+		return nil, err
 	}
 	ws, err := refactor.Open(ctx, root)
 	if err != nil {
@@ -165,7 +156,6 @@ func Apply(ctx context.Context, root string, p *Plan, opts ApplyOptions) (*Repor
 	rep := &Report{}
 	var fs workspace.FileSet = ws.FileSet()
 	for i, ph := range phases {
-		res := PhaseResult{N: ph.N}
 		if !opts.DryRun {
 			if ws, err = refactor.Open(ctx, root); err != nil {
 				return rep, err
@@ -173,79 +163,113 @@ func Apply(ctx context.Context, root string, p *Plan, opts ApplyOptions) (*Repor
 			fs = ws.FileSet()
 		}
 		if st.IsApplied(ph.N) {
-			res.Status = StatusAlreadyApplied
-			rep.Phases = append(rep.Phases, res)
+			rep.Phases = append(rep.Phases, PhaseResult{N: ph.N, Status: StatusAlreadyApplied})
 			continue
 		}
-		moves := make([]move.Move, len(ph.Moves))
-		for j, m := range ph.Moves {
-			moves[j] = move.Move{From: m.From, To: m.To}
-		}
-		var merges []move.Merge
-		for _, m := range ph.Merges {
-			merges = append(merges, move.Merge{From: m.From, To: m.To})
-		}
-		mopts := refactor.MoveOptions{Shim: opts.Shim, UpdateStrings: opts.UpdateStrings, Cache: opts.Cache, Merges: merges}
-		if opts.DryRun {
-			mopts.FileSet = fs // the tree the earlier phases would leave
-		}
-		cs, err := ws.Move(ctx, moves, mopts)
-		if err != nil {
-			res.Status, res.Reason = StatusFailed, "nothing changed: "+err.Error()
-			rep.Phases = append(rep.Phases, res)
-			markNotRun(rep, phases[i+1:])
-			return rep, nil
-		}
-		res.Changes = cs
-		res.FilesMoved = len(cs.Renames)
-		res.DirsFlattened = flattened(cs)
-		if opts.Diff {
-			if res.Diff, err = edit.Diff(fs, cs); err != nil {
-				return rep, err
-			}
-		}
-		if opts.DryRun {
-			res.Status = StatusWouldApply
-			res.DirsCreated, res.DirsRemoved = dirChanges(fs, cs)
-			rep.Phases = append(rep.Phases, res)
-			fs = afterSet(fs, cs)
-			continue
-		}
-		before, err := unresolved(ctx, ws, opts.Cache)
+		res, err := runPhase(ctx, ws, fs, ph, opts)
 		if err != nil {
 			return rep, err
 		}
-		hook := func(step string) error {
-			if opts.Hook != nil {
-				if err := opts.Hook(step); err != nil {
-					return err
-				}
-			}
-			if step != "commit" {
-				return nil
-			}
-			return verify(ctx, root, cs, before, opts)
-		}
-		sum, err := edit.Apply(ctx, ws.Root, fs, cs, edit.ApplyOptions{Hook: hook})
-		if err != nil {
-			res.Status, res.Reason = StatusRolledBack, err.Error()
-			var ve *verifyError
-			if errors.As(err, &ve) {
-				res.NewUnresolved = ve.unresolved
-			}
-			var re *edit.RollbackError
-			if errors.Is(err, edit.ErrJournalExists) || errors.As(err, &re) {
-				res.Status = StatusFailed
-			}
-			rep.Phases = append(rep.Phases, res)
+		rep.Phases = append(rep.Phases, res)
+		if res.Status != StatusApplied && res.Status != StatusWouldApply {
 			markNotRun(rep, phases[i+1:])
 			return rep, nil
 		}
-		res.Status = StatusApplied
-		res.DirsCreated, res.DirsRemoved = sum.DirsCreated, sum.DirsRemoved
-		rep.Phases = append(rep.Phases, res)
+		if opts.DryRun {
+			fs = afterSet(fs, res.Changes)
+		}
 	}
 	return rep, nil
+}
+
+// selectPhases returns the plan's phases, or only phase n when n > 0.
+func selectPhases(p *Plan, n int) ([]Phase, error) {
+	phases := p.Phases()
+	if n <= 0 {
+		return phases, nil
+	}
+	for _, ph := range phases {
+		if ph.N == n {
+			return []Phase{ph}, nil
+		}
+	}
+	return nil, fmt.Errorf("the plan has no phase %d", n)
+}
+
+// runPhase computes one phase against fs (the workspace's tree, or in a
+// dry run the tree the earlier phases would leave) and, unless a dry run,
+// applies it. A phase that fails or is rolled back is a result, not an
+// error; the error is for failures outside the phase (re-reading the
+// workspace).
+func runPhase(ctx context.Context, ws *refactor.Workspace, fs workspace.FileSet, ph Phase, opts ApplyOptions) (PhaseResult, error) {
+	res := PhaseResult{N: ph.N}
+	moves := make([]move.Move, len(ph.Moves))
+	for j, m := range ph.Moves {
+		moves[j] = move.Move{From: m.From, To: m.To}
+	}
+	var merges []move.Merge
+	for _, m := range ph.Merges {
+		merges = append(merges, move.Merge{From: m.From, To: m.To})
+	}
+	mopts := refactor.MoveOptions{Shim: opts.Shim, UpdateStrings: opts.UpdateStrings, Cache: opts.Cache, Merges: merges}
+	if opts.DryRun {
+		mopts.FileSet = fs
+	}
+	cs, err := ws.Move(ctx, moves, mopts)
+	if err != nil {
+		res.Status, res.Reason = StatusFailed, "nothing changed: "+err.Error()
+		return res, nil
+	}
+	res.Changes = cs
+	res.FilesMoved = len(cs.Renames)
+	res.DirsFlattened = flattened(cs)
+	if opts.Diff {
+		if res.Diff, err = edit.Diff(fs, cs); err != nil {
+			return res, err
+		}
+	}
+	if opts.DryRun {
+		res.Status = StatusWouldApply
+		res.DirsCreated, res.DirsRemoved = dirChanges(fs, cs)
+		return res, nil
+	}
+	return res, commitPhase(ctx, ws, fs, cs, opts, &res)
+}
+
+// commitPhase writes a computed phase through edit.Apply, verifying it
+// before the journal is committed, and records the outcome in res.
+func commitPhase(ctx context.Context, ws *refactor.Workspace, fs workspace.FileSet, cs *edit.ChangeSet, opts ApplyOptions, res *PhaseResult) error {
+	before, err := unresolved(ctx, ws, opts.Cache)
+	if err != nil {
+		return err
+	}
+	hook := func(step string) error {
+		if opts.Hook != nil {
+			if err := opts.Hook(step); err != nil {
+				return err
+			}
+		}
+		if step != "commit" {
+			return nil
+		}
+		return verify(ctx, ws.Root, cs, before, opts)
+	}
+	sum, err := edit.Apply(ctx, ws.Root, fs, cs, edit.ApplyOptions{Hook: hook})
+	if err != nil {
+		res.Status, res.Reason = StatusRolledBack, err.Error()
+		var ve *verifyError
+		if errors.As(err, &ve) {
+			res.NewUnresolved = ve.unresolved
+		}
+		var re *edit.RollbackError
+		if errors.Is(err, edit.ErrJournalExists) || errors.As(err, &re) {
+			res.Status = StatusFailed
+		}
+		return nil
+	}
+	res.Status = StatusApplied
+	res.DirsCreated, res.DirsRemoved = sum.DirsCreated, sum.DirsRemoved
+	return nil
 }
 
 func markNotRun(rep *Report, rest []Phase) {

@@ -23,8 +23,8 @@ phase by phase. The whole plan is validated first; each phase is then one
 change set applied all-or-nothing through a journal. Before a phase is
 committed the workspace is re-checked: a phase that leaves an import
 unresolved that was not before, or whose --verify-cmd fails, is rolled back
-and the apply stops. Phases already applied (sources gone, targets present)
-are skipped, so re-running an applied plan does nothing.
+and the apply stops. Leading phases already applied (sources gone, targets
+present) are skipped, so re-running an applied plan does nothing.
 
 An apply interrupted at any point (even kill -9) leaves its journal in
 .relayout-journal; --recover rolls it back.

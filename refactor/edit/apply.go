@@ -171,21 +171,16 @@ func prepare(root string, fs workspace.FileSet, cs *ChangeSet) (*applyPlan, erro
 	sort.Strings(p.newDirs) // parents sort before children
 	p.sum.DirsCreated = p.newDirs
 	p.removeDirs = cs.RemoveDirs
-	for _, list := range [][]string{p.touched, p.newDirs, p.removes, p.removeDirs} {
-		for _, x := range list {
-			if err := validPath(x); err != nil {
-				return nil, fmt.Errorf("%q: %v", x, err)
-			}
-			if err := checkParents(root, x); err != nil {
-				return nil, err
-			}
-		}
+	written := make([]string, len(p.writes))
+	for i, w := range p.writes {
+		written[i] = w.path
 	}
-	for _, w := range p.writes {
-		if err := validPath(w.path); err != nil {
-			return nil, fmt.Errorf("%q: %v", w.path, err)
+	dc := &dirChecker{root: root}
+	for _, x := range slices.Concat(p.touched, p.newDirs, p.removes, p.removeDirs, written) {
+		if err := validPath(x); err != nil {
+			return nil, fmt.Errorf("%q: %v", x, err)
 		}
-		if err := checkParents(root, w.path); err != nil {
+		if err := dc.check(x); err != nil {
 			return nil, err
 		}
 	}

@@ -39,10 +39,24 @@ func full(root, rel string) string { return filepath.Join(root, filepath.FromSla
 // checkParents fails when a directory above rel (below root) is a symlink
 // or not a directory. Directories that do not exist yet are fine.
 func checkParents(root, rel string) error {
+	return (&dirChecker{root: root}).check(rel)
+}
+
+// dirChecker is checkParents remembering the directories it found real,
+// for checking many paths.
+type dirChecker struct {
+	root string
+	real map[string]bool
+}
+
+func (c *dirChecker) check(rel string) error {
 	parts := strings.Split(rel, "/")
 	for i := 1; i < len(parts); i++ {
 		d := strings.Join(parts[:i], "/")
-		st, err := os.Lstat(full(root, d))
+		if c.real[d] {
+			continue
+		}
+		st, err := os.Lstat(full(c.root, d))
 		switch {
 		case errors.Is(err, fs.ErrNotExist):
 			return nil
@@ -53,6 +67,10 @@ func checkParents(root, rel string) error {
 		case !st.IsDir():
 			return fmt.Errorf("%s: %s is not a directory", rel, d)
 		}
+		if c.real == nil {
+			c.real = map[string]bool{}
+		}
+		c.real[d] = true
 	}
 	return nil
 }

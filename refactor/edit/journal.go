@@ -263,13 +263,14 @@ func checkBackups(jdir string, j *journal) error {
 // checkTree refuses a journal any of whose paths lies below a symlinked
 // directory (or below a file), before the rollback touches anything.
 func checkTree(root string, j *journal) error {
+	dc := &dirChecker{root: root}
 	for _, p := range slices.Concat(j.Written, pathsOf(j.Backups)) {
-		if err := checkParents(root, p); err != nil {
+		if err := dc.check(p); err != nil {
 			return invalid("%v", err)
 		}
 	}
 	for _, d := range slices.Concat(j.CreatedDirs, j.RemovedDirs) {
-		if err := checkParents(root, d+"/x"); err != nil {
+		if err := dc.check(d + "/x"); err != nil {
 			return invalid("%v", err)
 		}
 	}

@@ -130,3 +130,52 @@ func TestDefsBrokenAndCancelled(t *testing.T) {
 		t.Fatal("Defs with a done context: no error")
 	}
 }
+
+// TestDefsTruncated runs Defs on prefixes of the testdata inputs: broken
+// source gives data, never a panic, and every span lies inside the
+// source, statements in order.
+func TestDefsTruncated(t *testing.T) {
+	inputs, err := filepath.Glob("testdata/*.py*")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, in := range inputs {
+		src, err := os.ReadFile(in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for cut := 0; cut <= len(src); cut++ {
+			if cut < len(src) && src[cut] != '\n' && cut%7 != 0 {
+				continue
+			}
+			part := src[:cut]
+			m, err := Defs(context.Background(), part)
+			if err != nil {
+				t.Fatalf("%s[:%d]: %v", in, cut, err)
+			}
+			ok := func(s parsers.Span) bool { return 0 <= s.Start && s.Start <= s.End && s.End <= len(part) }
+			var check func(list []Stmt)
+			check = func(list []Stmt) {
+				prev := 0
+				for _, st := range list {
+					if !ok(st.Span) || st.Span.Start < prev || !ok(st.Doc) || !ok(st.Cond) || !ok(st.Block) {
+						t.Fatalf("%s[:%d]: statement %+v out of place", in, cut, st)
+					}
+					prev = st.Span.End
+					for _, b := range st.Binds {
+						if !ok(b.Stmt) {
+							t.Fatalf("%s[:%d]: binding %+v out of range", in, cut, b)
+						}
+					}
+					check(st.Body)
+				}
+			}
+			check(m.Stmts)
+			for _, id := range m.Idents {
+				if id.Offset < 0 || id.Offset+len(id.Name) > len(part) || string(part[id.Offset:id.Offset+len(id.Name)]) != id.Name {
+					t.Fatalf("%s[:%d]: ident %+v is not at its offset", in, cut, id)
+				}
+			}
+		}
+	}
+}

@@ -246,7 +246,10 @@ func (d *defs) declare(n *sitter.Node, exported bool) {
 	case "enum_declaration":
 		named(DeclEnum, "enum")
 	case "lexical_declaration", "variable_declaration":
-		kw := strings.Fields(d.text(n))[0]
+		kw := "var"
+		if words := strings.Fields(d.text(n)); len(words) > 0 {
+			kw = words[0]
+		}
 		for i := range int(n.NamedChildCount()) {
 			if v := n.NamedChild(i); v.Type() == "variable_declarator" {
 				d.declarePattern(v.ChildByFieldName("name"), kw, exported)

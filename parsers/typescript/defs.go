@@ -132,19 +132,30 @@ type Ident struct {
 //go:embed queries/defs.scm
 var defsQuerySrc []byte
 
+// defsQuery is queries/defs.scm compiled for one grammar, with the role
+// of each capture id.
+type defsQuery struct {
+	q     *sitter.Query
+	roles []string // capture name by id
+}
+
 // defsQueries holds queries/defs.scm compiled once per grammar.
-var defsQueries = map[*grammar]func() (*sitter.Query, error){
+var defsQueries = map[*grammar]func() (*defsQuery, error){
 	tsGrammar:  compileDefs(tsGrammar),
 	tsxGrammar: compileDefs(tsxGrammar),
 }
 
-func compileDefs(g *grammar) func() (*sitter.Query, error) {
-	return sync.OnceValues(func() (*sitter.Query, error) {
+func compileDefs(g *grammar) func() (*defsQuery, error) {
+	return sync.OnceValues(func() (*defsQuery, error) {
 		q, err := sitter.NewQuery(defsQuerySrc, g.lang)
 		if err != nil {
 			return nil, fmt.Errorf("typescript: compile defs.scm for %s: %w", g.name, err)
 		}
-		return q, nil
+		dq := &defsQuery{q: q}
+		for id := range q.CaptureCount() {
+			dq.roles = append(dq.roles, q.CaptureNameForId(id))
+		}
+		return dq, nil
 	})
 }
 
@@ -169,20 +180,9 @@ func Defs(ctx context.Context, lang parsers.Lang, src []byte) (*Module, error) {
 	}
 	defer tree.Close()
 	root := tree.RootNode()
-	d := &defs{src: src}
+	d := &defs{src: src, clauses: map[int]*ImportClause{}}
 	m := &Module{Broken: root.HasError()}
-	qc := sitter.NewQueryCursor()
-	defer qc.Close()
-	qc.Exec(q, root)
-	for {
-		c, ok := qc.NextMatch()
-		if !ok {
-			break
-		}
-		for _, cap := range c.Captures {
-			m.Functions = append(m.Functions, spanOf(cap.Node))
-		}
-	}
+	m.Functions = d.query(q, root)
 	for i := range int(root.NamedChildCount()) {
 		m.Stmts = append(m.Stmts, d.stmt(root.NamedChild(i)))
 	}
@@ -193,9 +193,68 @@ func Defs(ctx context.Context, lang parsers.Lang, src []byte) (*Module, error) {
 
 // defs holds the state of one Defs call.
 type defs struct {
-	src  []byte
-	st   *Stmt
-	uses []Ident
+	src []byte
+	// clauses are the ES import clauses by statement start (nil for
+	// import-equals).
+	clauses map[int]*ImportClause
+	st      *Stmt
+	uses    []Ident
+}
+
+// query runs queries/defs.scm: it returns the function spans and fills
+// d.clauses.
+func (d *defs) query(dq *defsQuery, root *sitter.Node) []parsers.Span {
+	var funcs []parsers.Span
+	qc := sitter.NewQueryCursor()
+	defer qc.Close()
+	qc.Exec(dq.q, root)
+	for {
+		m, ok := qc.NextMatch()
+		if !ok {
+			return funcs
+		}
+		var stmt *sitter.Node
+		for _, c := range m.Captures {
+			if dq.roles[c.Index] == "defs.import" {
+				stmt = c.Node
+			}
+		}
+		for _, c := range m.Captures {
+			switch dq.roles[c.Index] {
+			case "defs.function":
+				funcs = append(funcs, spanOf(c.Node))
+			case "defs.import.clause":
+				d.clause(stmt).Side = false
+			case "defs.import.default":
+				ic := d.clause(stmt)
+				ic.Defaults = append(ic.Defaults, d.text(c.Node))
+			case "defs.import.namespace":
+				ic := d.clause(stmt)
+				ic.Namespaces = append(ic.Namespaces, d.text(c.Node))
+			case "defs.import.named":
+				ic := d.clause(stmt)
+				ic.Named = append(ic.Named, d.text(c.Node))
+			case "defs.import.attrs":
+				d.clause(stmt).Attrs = d.text(c.Node)
+			case "defs.import.require":
+				d.clauses[int(stmt.StartByte())] = nil
+			}
+		}
+	}
+}
+
+// clause returns the import clause of stmt, creating it.
+func (d *defs) clause(stmt *sitter.Node) *ImportClause {
+	start := int(stmt.StartByte())
+	ic, ok := d.clauses[start]
+	if !ok {
+		ic = &ImportClause{Side: true}
+		d.clauses[start] = ic
+	}
+	if ic == nil { // import-equals
+		return &ImportClause{}
+	}
+	return ic
 }
 
 func (d *defs) text(n *sitter.Node) string { return string(d.src[n.StartByte():n.EndByte()]) }
@@ -211,7 +270,10 @@ func (d *defs) stmt(n *sitter.Node) Stmt {
 		st.Kind = StmtHashBang
 	case "import_statement":
 		st.Kind = StmtImport
-		st.Clause = d.importClause(n)
+		st.Clause = d.clauses[st.Span.Start]
+		if _, ok := d.clauses[st.Span.Start]; !ok {
+			st.Clause = &ImportClause{Side: true}
+		}
 	case "export_statement":
 		st.Kind = StmtExport
 	case "expression_statement":
@@ -366,40 +428,6 @@ func (d *defs) declareExport(n *sitter.Node) {
 			d.add(Decl{Kind: DeclExportSpec, Name: exp, Local: local, At: int(spec.StartByte()), Exported: true, Spec: spanOf(spec)})
 		}
 	}
-}
-
-// importClause reads an ES import statement; nil for import-equals.
-func (d *defs) importClause(n *sitter.Node) *ImportClause {
-	ic := &ImportClause{Side: true}
-	for i := range int(n.NamedChildCount()) {
-		c := n.NamedChild(i)
-		switch c.Type() {
-		case "import_clause":
-			ic.Side = false
-			for j := range int(c.NamedChildCount()) {
-				k := c.NamedChild(j)
-				switch k.Type() {
-				case "identifier":
-					ic.Defaults = append(ic.Defaults, d.text(k))
-				case "namespace_import":
-					if id := k.NamedChild(0); id != nil {
-						ic.Namespaces = append(ic.Namespaces, d.text(id))
-					}
-				case "named_imports":
-					for s := range int(k.NamedChildCount()) {
-						if spec := k.NamedChild(s); spec.Type() == "import_specifier" {
-							ic.Named = append(ic.Named, d.text(spec))
-						}
-					}
-				}
-			}
-		case "import_attribute":
-			ic.Attrs = d.text(c)
-		case "import_require_clause":
-			return nil
-		}
-	}
-	return ic
 }
 
 // notLoaded are the node types whose identifiers are not evaluated while

@@ -170,6 +170,11 @@ func TestImportMarkdownForms(t *testing.T) {
 			moves: []mv{{"old/a`b.py", "new/c.py", 1}},
 		},
 		{
+			name:  "block quote and emphasis",
+			md:    trees + "## Phase 1: Go\n> - *Move* `a.py` → `b.py`\n",
+			moves: []mv{{"old/a.py", "new/b.py", 1}},
+		},
+		{
 			name:  "move outside any phase",
 			md:    trees + "Move `a.py` → `b.py` first.\n",
 			moves: []mv{{"old/a.py", "new/b.py", 1}},

@@ -13,7 +13,8 @@ import (
 
 // TestDefsGolden runs Defs on every testdata/*.py and *.pyi and compares
 // a readable dump with testdata/<name>.defs (go test -update rewrites
-// them). Every span is shown as the text it covers.
+// them). Every span is shown as the text it covers. Each input is also
+// cut short at every line (checkTruncated).
 func TestDefsGolden(t *testing.T) {
 	inputs, err := filepath.Glob("testdata/*.py*")
 	if err != nil {
@@ -32,8 +33,8 @@ func TestDefsGolden(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			got := dumpDefs(src, m)
-			checkGolden(t, strings.TrimSuffix(in, filepath.Ext(in))+".defs", got)
+			checkGolden(t, strings.TrimSuffix(in, filepath.Ext(in))+".defs", dumpDefs(src, m))
+			checkTruncated(t, src)
 		})
 	}
 }
@@ -131,50 +132,41 @@ func TestDefsBrokenAndCancelled(t *testing.T) {
 	}
 }
 
-// TestDefsTruncated runs Defs on prefixes of the testdata inputs: broken
-// source gives data, never a panic, and every span lies inside the
-// source, statements in order.
-func TestDefsTruncated(t *testing.T) {
-	inputs, err := filepath.Glob("testdata/*.py*")
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, in := range inputs {
-		src, err := os.ReadFile(in)
-		if err != nil {
-			t.Fatal(err)
+// checkTruncated runs Defs on prefixes of src cut at each line (and
+// every 7th byte): broken source gives data, never a panic, and every span
+// lies inside the source, statements in order.
+func checkTruncated(t *testing.T, src []byte) {
+	t.Helper()
+	for cut := 0; cut <= len(src); cut++ {
+		if cut < len(src) && src[cut] != '\n' && cut%7 != 0 {
+			continue
 		}
-		for cut := 0; cut <= len(src); cut++ {
-			if cut < len(src) && src[cut] != '\n' && cut%7 != 0 {
-				continue
-			}
-			part := src[:cut]
-			m, err := Defs(context.Background(), part)
-			if err != nil {
-				t.Fatalf("%s[:%d]: %v", in, cut, err)
-			}
-			ok := func(s parsers.Span) bool { return 0 <= s.Start && s.Start <= s.End && s.End <= len(part) }
-			var check func(list []Stmt)
-			check = func(list []Stmt) {
-				prev := 0
-				for _, st := range list {
-					if !ok(st.Span) || st.Span.Start < prev || !ok(st.Doc) || !ok(st.Cond) || !ok(st.Block) {
-						t.Fatalf("%s[:%d]: statement %+v out of place", in, cut, st)
-					}
-					prev = st.Span.End
-					for _, b := range st.Binds {
-						if !ok(b.Stmt) {
-							t.Fatalf("%s[:%d]: binding %+v out of range", in, cut, b)
-						}
-					}
-					check(st.Body)
+		part := src[:cut]
+		m, err := Defs(context.Background(), part)
+		if err != nil {
+			t.Fatalf("[:%d]: %v", cut, err)
+		}
+		ok := func(s parsers.Span) bool { return 0 <= s.Start && s.Start <= s.End && s.End <= len(part) }
+		var check func(list []Stmt)
+		check = func(list []Stmt) {
+			prev := 0
+			for _, st := range list {
+				if !ok(st.Span) || st.Span.Start < prev || !ok(st.Doc) || !ok(st.Cond) || !ok(st.Block) {
+					t.Fatalf("[:%d]: statement %+v out of place", cut, st)
 				}
-			}
-			check(m.Stmts)
-			for _, id := range m.Idents {
-				if id.Offset < 0 || id.Offset+len(id.Name) > len(part) || string(part[id.Offset:id.Offset+len(id.Name)]) != id.Name {
-					t.Fatalf("%s[:%d]: ident %+v is not at its offset", in, cut, id)
+				prev = st.Span.End
+				for _, b := range st.Binds {
+					if !ok(b.Stmt) {
+						t.Fatalf("[:%d]: binding %+v out of range", cut, b)
+					}
 				}
+				check(st.Body)
+			}
+		}
+		check(m.Stmts)
+		for _, id := range m.Idents {
+			if id.Offset < 0 || id.Offset+len(id.Name) > len(part) || string(part[id.Offset:id.Offset+len(id.Name)]) != id.Name {
+				t.Fatalf("[:%d]: ident %+v is not at its offset", cut, id)
 			}
 		}
 	}

@@ -13,7 +13,8 @@ import (
 
 // TestDefsGolden runs Defs on every testdata input and compares a
 // readable dump with testdata/<input>.defs (go test -update rewrites
-// them). Every span is shown as the text it covers.
+// them). Every span is shown as the text it covers. Each input is also
+// cut short at every line (checkTruncated).
 func TestDefsGolden(t *testing.T) {
 	entries, err := os.ReadDir("testdata")
 	if err != nil {
@@ -34,8 +35,8 @@ func TestDefsGolden(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			got := dumpDefs(src, m)
-			checkGolden(t, path+".defs", got)
+			checkGolden(t, path+".defs", dumpDefs(src, m))
+			checkTruncated(t, lang, src)
 		})
 	}
 }
@@ -148,49 +149,36 @@ func TestDefsBrokenAndCancelled(t *testing.T) {
 	}
 }
 
-// TestDefsTruncated runs Defs on every prefix of the testdata inputs cut
-// at each line: broken source gives data, never a panic, and every span
+// checkTruncated runs Defs on prefixes of src cut at each line (and
+// every 7th byte): broken source gives data, never a panic, and every span
 // lies inside the source, statements in order.
-func TestDefsTruncated(t *testing.T) {
-	entries, err := os.ReadDir("testdata")
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, e := range entries {
-		lang, ok := parsers.LangOf(e.Name())
-		if e.IsDir() || !ok {
+func checkTruncated(t *testing.T, lang parsers.Lang, src []byte) {
+	t.Helper()
+	for cut := 0; cut <= len(src); cut++ {
+		if cut < len(src) && src[cut] != '\n' && cut%7 != 0 {
 			continue
 		}
-		src, err := os.ReadFile(filepath.Join("testdata", e.Name()))
+		part := src[:cut]
+		m, err := Defs(context.Background(), lang, part)
 		if err != nil {
-			t.Fatal(err)
+			t.Fatalf("[:%d]: %v", cut, err)
 		}
-		for cut := 0; cut <= len(src); cut++ {
-			if cut < len(src) && src[cut] != '\n' && cut%7 != 0 {
-				continue
+		in := func(s parsers.Span) bool { return 0 <= s.Start && s.Start <= s.End && s.End <= len(part) }
+		prev := 0
+		for _, st := range m.Stmts {
+			if !in(st.Span) || st.Span.Start < prev {
+				t.Fatalf("[:%d]: statement span %+v out of place", cut, st.Span)
 			}
-			part := src[:cut]
-			m, err := Defs(context.Background(), lang, part)
-			if err != nil {
-				t.Fatalf("%s[:%d]: %v", e.Name(), cut, err)
-			}
-			in := func(s parsers.Span) bool { return 0 <= s.Start && s.Start <= s.End && s.End <= len(part) }
-			prev := 0
-			for _, st := range m.Stmts {
-				if !in(st.Span) || st.Span.Start < prev {
-					t.Fatalf("%s[:%d]: statement span %+v out of place", e.Name(), cut, st.Span)
-				}
-				prev = st.Span.End
-				for _, d := range st.Decls {
-					if d.At < 0 || d.At > len(part) || !in(d.Node) || !in(d.Value) || !in(d.Spec) {
-						t.Fatalf("%s[:%d]: declaration %+v out of range", e.Name(), cut, d)
-					}
+			prev = st.Span.End
+			for _, d := range st.Decls {
+				if d.At < 0 || d.At > len(part) || !in(d.Node) || !in(d.Value) || !in(d.Spec) {
+					t.Fatalf("[:%d]: declaration %+v out of range", cut, d)
 				}
 			}
-			for _, id := range m.Idents {
-				if id.Offset < 0 || id.Offset+len(id.Name) > len(part) || string(part[id.Offset:id.Offset+len(id.Name)]) != id.Name {
-					t.Fatalf("%s[:%d]: ident %+v is not at its offset", e.Name(), cut, id)
-				}
+		}
+		for _, id := range m.Idents {
+			if id.Offset < 0 || id.Offset+len(id.Name) > len(part) || string(part[id.Offset:id.Offset+len(id.Name)]) != id.Name {
+				t.Fatalf("[:%d]: ident %+v is not at its offset", cut, id)
 			}
 		}
 	}

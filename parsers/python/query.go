@@ -148,6 +148,9 @@ func compileQueries() (*queries, error) {
 	}
 	var all strings.Builder
 	for _, name := range names {
+		if path.Base(name) == "defs.scm" {
+			continue // Defs' own query (defs.go), not a reference query
+		}
 		b, err := queryFiles.ReadFile(name)
 		if err != nil {
 			return nil, fmt.Errorf("read python query %s: %w", name, err)

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"path"
 	"sort"
 	"strings"
 	"sync"
@@ -161,6 +162,9 @@ func querySource() ([]byte, error) {
 	sort.Strings(names)
 	var b strings.Builder
 	for _, name := range names {
+		if path.Base(name) == "defs.scm" {
+			continue // Defs' own query (defs.go), not a reference query
+		}
 		data, err := queryFiles.ReadFile(name)
 		if err != nil {
 			return nil, err

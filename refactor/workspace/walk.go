@@ -31,7 +31,7 @@ var DefaultExcludes = []string{
 	".git", ".hg", ".svn", "node_modules", "__pycache__", ".venv", "venv",
 	".tox", ".nox", ".mypy_cache", ".pytest_cache", ".ruff_cache", ".next",
 	".nuxt", ".turbo", ".parcel-cache", "dist", "build", "out", "coverage",
-	".eggs", "site-packages", ".relayout-journal",
+	".eggs", "site-packages", ".relayout-journal", ".cache",
 }
 
 // OutputDirs are the DefaultExcludes that are build outputs by convention

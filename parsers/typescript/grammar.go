@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"time"
 
 	sitter "github.com/smacker/go-tree-sitter"
 	"github.com/smacker/go-tree-sitter/typescript/tsx"
@@ -64,6 +65,22 @@ func grammarFor(lang parsers.Lang) (*grammar, error) {
 	return nil, fmt.Errorf("typescript: unsupported language %q", lang)
 }
 
+// Parse time bounds: a parse of n bytes may take MinParseTime plus
+// ParseTimePerByte per byte (1 MiB: about 4.7 s), several times what a
+// valid file needs on a loaded machine. The tsx grammar loops forever on
+// some broken input ("(" followed by 27 blank lines and "]"): such a file
+// gives up after about half a second instead of holding a worker until
+// the caller's timeout.
+const (
+	MinParseTime     = 500 * time.Millisecond
+	ParseTimePerByte = 4 * time.Microsecond
+)
+
+// ParseBudget is the time a parse of n bytes of source may take.
+func ParseBudget(n int) time.Duration {
+	return MinParseTime + time.Duration(n)*ParseTimePerByte
+}
+
 // parse parses src with a pooled parser. The caller must Close the tree.
 //
 // On failure the parser is Reset (a halted tree-sitter parse otherwise
@@ -73,13 +90,19 @@ func grammarFor(lang parsers.Lang) (*grammar, error) {
 // unrelated parse. For the same reason a parser whose ctx is done by the
 // time its parse succeeded is not pooled, and a parse that fails with no
 // ctx error (a stale flag slipped through) is retried once on a new parser.
+//
+// Every parse is bounded by ParseBudget (tree-sitter checks its own clock):
+// over it, the error wraps context.DeadlineExceeded.
 func (g *grammar) parse(ctx context.Context, src []byte) (*sitter.Tree, error) {
 	p, _ := g.pool.Get().(*sitter.Parser)
+	budget := ParseBudget(len(src))
 	for attempt := 0; ; attempt++ {
 		if p == nil {
 			p = sitter.NewParser()
 			p.SetLanguage(g.lang)
 		}
+		p.SetOperationLimit(int(budget / time.Microsecond))
+		start := time.Now()
 		tree, err := p.ParseCtx(ctx, nil, src)
 		if err == nil {
 			if ctx.Err() == nil {
@@ -94,6 +117,11 @@ func (g *grammar) parse(ctx context.Context, src []byte) (*sitter.Tree, error) {
 		p = nil
 		if ctxErr := ctx.Err(); ctxErr != nil {
 			return nil, fmt.Errorf("parse %s: %w", g.name, ctxErr)
+		}
+		// A stale cancellation flag also reads as ErrOperationLimit, but
+		// fails at once: only a parse that used its budget gives up.
+		if errors.Is(err, sitter.ErrOperationLimit) && time.Since(start) >= budget {
+			return nil, fmt.Errorf("parse %s: %w: gave up after %v (%w)", g.name, context.DeadlineExceeded, budget, err)
 		}
 		if attempt > 0 {
 			return nil, fmt.Errorf("parse %s: %w", g.name, err)

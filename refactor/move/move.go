@@ -108,6 +108,7 @@ func Compute(ctx context.Context, ix *index.Index, moves []Move, opts Options) (
 	if err := e.expand(moves); err != nil {
 		return nil, err
 	}
+	e.warnUnparsed(moves)
 	e.pyOld = ix.Python
 	e.planPackages()
 	e.buildAfter()

@@ -241,6 +241,7 @@ func (e *engine) expand(moves []Move) error {
 				problems = append(problems, p)
 			}
 		}
+		problems = append(problems, e.symlinks(moves)...)
 	}
 	for _, to := range targets {
 		if !e.fs.HasFile(to) {

@@ -83,7 +83,7 @@ func (g *Guard) patterns(dir string) []gitignore.Pattern {
 	if dir == "" {
 		ps, _ = readIgnoreFile(filepath.Join(g.root, ".git", "info", "exclude"), nil) // a bad one fails the walk
 	} else {
-		ps = append(ps, g.patterns(parentDir(dir))...)
+		ps = append(ps, g.patterns(ParentDir(dir))...)
 		domain = strings.Split(dir, "/")
 	}
 	own, _ := readIgnoreFile(filepath.Join(g.abs(dir), ".gitignore"), domain)
@@ -92,7 +92,9 @@ func (g *Guard) patterns(dir string) []gitignore.Pattern {
 	return ps
 }
 
-func parentDir(rel string) string {
+// ParentDir returns the directory holding the slash-separated
+// workspace-relative path rel, "" for the root.
+func ParentDir(rel string) string {
 	if d := path.Dir(rel); d != "." {
 		return d
 	}

@@ -121,6 +121,9 @@ func Compute(ctx context.Context, ix *index.Index, moves []Move, opts Options) (
 		return nil, err
 	}
 	e.shims()
+	if err := e.guardCreates(); err != nil {
+		return nil, err
+	}
 	e.removeEmptyDirs()
 	e.depthWarnings()
 	for p, es := range e.edited {
@@ -323,6 +326,24 @@ func (e *engine) guardFile(from, to string) string {
 		return fmt.Sprintf("cannot move %s to %s: %s exists on disk but is not part of the workspace (ignored, excluded or not a regular file); relayout never overwrites it", from, to, workspace.Describe(st))
 	}
 	return ""
+}
+
+// guardCreates refuses to create a file (a new __init__.py, a shim, a
+// merge target) where the disk holds something the listing does not.
+func (e *engine) guardCreates() error {
+	if e.opts.Root == "" {
+		return nil
+	}
+	var problems []string
+	for _, c := range e.cs.Creates {
+		if st := e.guard().OnDisk(c.Path); st != nil && !e.fs.HasFile(c.Path) {
+			problems = append(problems, fmt.Sprintf("cannot create %s: %s exists on disk but is not part of the workspace (ignored, excluded or not a regular file); relayout never overwrites it", c.Path, workspace.Describe(st)))
+		}
+	}
+	if len(problems) > 0 {
+		return &Error{Problems: problems}
+	}
+	return nil
 }
 
 func (e *engine) guard() *workspace.Guard {

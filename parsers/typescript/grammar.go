@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"runtime"
 	"sort"
 	"strings"
 	"sync"
@@ -93,17 +94,21 @@ func ParseBudget(n int) time.Duration {
 //
 // Every parse is bounded by ParseBudget (tree-sitter checks its own clock):
 // over it, the error wraps context.DeadlineExceeded.
+//
+// The budget is CPU time, so that a busy machine does not make valid files
+// give up.
 func (g *grammar) parse(ctx context.Context, src []byte) (*sitter.Tree, error) {
 	p, _ := g.pool.Get().(*sitter.Parser)
 	budget := ParseBudget(len(src))
+	// The CPU-time budget is measured on this thread.
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
 	for attempt := 0; ; attempt++ {
 		if p == nil {
 			p = sitter.NewParser()
 			p.SetLanguage(g.lang)
 		}
-		p.SetOperationLimit(int(budget / time.Microsecond))
-		start := time.Now()
-		tree, err := p.ParseCtx(ctx, nil, src)
+		tree, gaveUp, err := parseWithin(ctx, p, src, budget)
 		if err == nil {
 			if ctx.Err() == nil {
 				g.pool.Put(p)
@@ -118,13 +123,35 @@ func (g *grammar) parse(ctx context.Context, src []byte) (*sitter.Tree, error) {
 		if ctxErr := ctx.Err(); ctxErr != nil {
 			return nil, fmt.Errorf("parse %s: %w", g.name, ctxErr)
 		}
-		// A stale cancellation flag also reads as ErrOperationLimit, but
-		// fails at once: only a parse that used its budget gives up.
-		if errors.Is(err, sitter.ErrOperationLimit) && time.Since(start) >= budget {
-			return nil, fmt.Errorf("parse %s: %w: gave up after %v (%w)", g.name, context.DeadlineExceeded, budget, err)
+		if gaveUp {
+			return nil, fmt.Errorf("parse %s: %w: gave up after %v of CPU time (%w)", g.name, context.DeadlineExceeded, budget, err)
 		}
 		if attempt > 0 {
 			return nil, fmt.Errorf("parse %s: %w", g.name, err)
+		}
+	}
+}
+
+// parseWithin runs p on src until the parse finishes or has used budget of
+// this thread's CPU time (the caller locks the thread). tree-sitter's own
+// limit counts wall-clock time, so it is set to the CPU time left: a parse
+// it halts while the machine was busy elsewhere resumes where it stopped
+// (tree-sitter resumes a halted parse of the same input unless Reset).
+// Wall-clock time is capped at 20 times the budget all the same. A stale
+// cancellation flag, which also reads as ErrOperationLimit but fails at
+// once, is returned as a plain error.
+func parseWithin(ctx context.Context, p *sitter.Parser, src []byte, budget time.Duration) (tree *sitter.Tree, gaveUp bool, err error) {
+	cpu0, wall0 := threadCPU(), time.Now()
+	for {
+		slice := max(budget-(threadCPU()-cpu0), 10*time.Millisecond)
+		p.SetOperationLimit(int(slice / time.Microsecond))
+		start := time.Now()
+		tree, err = p.ParseCtx(ctx, nil, src)
+		if err == nil || ctx.Err() != nil || !errors.Is(err, sitter.ErrOperationLimit) || time.Since(start) < slice {
+			return tree, false, err
+		}
+		if threadCPU()-cpu0 >= budget || time.Since(wall0) >= 20*budget {
+			return nil, true, err
 		}
 	}
 }

@@ -244,6 +244,15 @@ var hostileRows = []hostileRow{
 		args: []string{"apply"}, code: ExitFindings,
 		stderr: `target \.\./util\.py is outside the workspace root`},
 
+	{name: "plan --check: target in the journal directory", files: pyPkg(map[string]string{"relayout.toml": "[[move]]\nfrom = \"src/app\"\nto = \".relayout-journal/app\"\n"}),
+		args: []string{"plan", "--check"}, code: ExitFindings,
+		stdout: `relayout\.toml:1: cannot move src/app to \.relayout-journal/app: \.relayout-journal is reserved`},
+	{name: "apply: plan target in the journal directory", files: pyPkg(map[string]string{"relayout.toml": "[[move]]\nfrom = \"src/app\"\nto = \".relayout-journal/app\"\n"}),
+		args: []string{"apply"}, code: ExitFindings, stderr: `\.relayout-journal is reserved`},
+	{name: "apply: plan target in an ignored directory", files: pyPkg(map[string]string{".gitignore": "/generated/\n", "generated/util.py": "KEEP = 1\n",
+		"relayout.toml": "[[move]]\nfrom = \"src/app/util.py\"\nto = \"generated/util.py\"\n"}),
+		args: []string{"apply"}, code: ExitFindings, stderr: `generated is excluded`},
+
 	// Issue 8.4: bounded, regular-file-only reads.
 	{name: "relayout.toml is a pipe", files: pyPkg(nil), setup: fifo("relayout.toml"),
 		args: []string{"check"}, code: ExitUsage, stderr: `relayout\.toml: not a regular file \(a named pipe\)`},

@@ -287,16 +287,21 @@ func (e *engine) expand(moves []Move) error {
 	return nil
 }
 
-// guardMove checks a move's target against the disk (Options.Root): never
-// into .git or the journal, never into a directory the walker skips, where
-// relayout could neither see nor back up what it overwrites. It returns
-// the problem, or "".
+// guardMove checks a move's target against the disk (Options.Root) with
+// GuardTarget. It returns the problem, or "".
 func (e *engine) guardMove(from, to string) string {
-	g := e.guard()
+	return GuardTarget(e.guard(), from, to, e.fs.HasDir(from) && !e.fs.HasFile(from))
+}
+
+// GuardTarget checks the target of moving from to to (isDir: a directory)
+// against the disk: never into .git or the journal, never into a
+// directory the walker skips, where relayout could neither see nor back up
+// what it overwrites. It returns the problem, or "". (A file target that
+// is itself excluded is left to the per-file check, which names it.)
+func GuardTarget(g *workspace.Guard, from, to string, isDir bool) string {
 	if r := g.Reserved(to); r != "" {
 		return fmt.Sprintf("cannot move %s to %s: %s is reserved (version control or relayout's journal)", from, to, r)
 	}
-	isDir := e.fs.HasDir(from) && !e.fs.HasFile(from)
 	if x := g.Excluded(to, isDir); x != "" && (x != to || isDir) {
 		return fmt.Sprintf("cannot move %s to %s: %s is excluded from the workspace (gitignored, a default exclude or [workspace] exclude)", from, to, x)
 	}

@@ -1,7 +1,6 @@
 package refactor
 
 import (
-	"bytes"
 	"context"
 	"path"
 	"strings"
@@ -66,27 +65,15 @@ func (w *Workspace) Move(ctx context.Context, moves []move.Move, opts MoveOption
 // directory's name, and files near moved index/__init__ files (which can
 // be imported as "." or "..").
 func Candidates(fs workspace.FileSet, moves []move.Move, targets map[string]string) ([]string, error) {
-	tokens := map[string]bool{}
 	near := map[string]bool{}
 	for old := range targets {
-		viaDir := false
-		for _, m := range moves {
-			if d := path.Clean(m.From); strings.HasPrefix(old, d+"/") {
-				viaDir = true
-			}
+		// A moved __init__/index file can be imported as "." or ".." (files
+		// moved with their directory keep their neighbours).
+		if move.InDirMove(moves, old) {
+			continue
 		}
-		if viaDir {
-			continue // the directory's name is a token
-		}
-		base := path.Base(old)
-		stem := base
-		if i := strings.IndexByte(stem, '.'); i > 0 {
-			stem = stem[:i]
-		}
-		dir := path.Dir(old)
-		if stem == "__init__" || stem == "index" {
-			if dir != "." {
-				stem = path.Base(dir)
+		if stem, _, _ := strings.Cut(path.Base(old), "."); stem == "__init__" || stem == "index" {
+			if dir := path.Dir(old); dir != "." {
 				near[dir] = true
 				if pd := path.Dir(dir); pd != "." {
 					near[pd] = true
@@ -95,17 +82,12 @@ func Candidates(fs workspace.FileSet, moves []move.Move, targets map[string]stri
 				}
 			}
 		}
-		tokens[stem] = true
 	}
-	for _, m := range moves {
-		tokens[path.Base(path.Clean(m.From))] = true
-	}
+	tokens := move.Tokens(moves, targets)
 	// A tsconfig `paths` alias can name a moved file without its directory
 	// or stem ("@recon/x" for src/features/legacy/reconciliation/x.ts):
 	// files mentioning such an alias's prefix are candidates too.
-	for _, p := range aliasPrefixes(fs, moves, targets) {
-		tokens[p] = true
-	}
+	tokens = append(tokens, aliasPrefixes(fs, moves, targets)...)
 	var out []string
 	for _, f := range fs.Files() {
 		if _, ok := parsers.LangOf(f); !ok {
@@ -115,15 +97,10 @@ func Candidates(fs workspace.FileSet, moves []move.Move, targets map[string]stri
 			out = append(out, f)
 			continue
 		}
-		data, err := fs.ReadFile(f)
-		if err != nil {
-			continue
-		}
-		for t := range tokens {
-			if bytes.Contains(data, []byte(t)) {
-				out = append(out, f)
-				break
-			}
+		// An unreadable file is kept: the index records why it was not
+		// parsed and the move warns about it.
+		if data, err := fs.ReadFile(f); err != nil || move.Mentions(data, tokens) {
+			out = append(out, f)
 		}
 	}
 	return out, nil

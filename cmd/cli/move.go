@@ -178,8 +178,9 @@ func relTo(root, p string) (string, error) {
 		return "", err
 	}
 	// Resolve symlinks in the existing part of the path so it compares with
-	// the resolved root.
-	dir, rest := abs, ""
+	// the resolved root — above the last element only: like mv, a move of
+	// a symlink moves the link, not what it points to.
+	dir, rest := filepath.Dir(abs), filepath.Base(abs)
 	for {
 		if real, err := filepath.EvalSymlinks(dir); err == nil {
 			abs = filepath.Join(real, rest)

@@ -132,7 +132,7 @@ func readTree(t *testing.T, dir string) map[string][]byte {
 		rel = filepath.ToSlash(rel)
 		if info.Mode()&os.ModeSymlink != 0 {
 			tg, _ := os.Readlink(p)
-			out[rel] = []byte("-> " + tg)
+			out[rel] = []byte("-> " + tg + "\n") // as a txtar section holds it
 			return nil
 		}
 		if info.IsDir() {

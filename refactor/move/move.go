@@ -110,6 +110,7 @@ func Compute(ctx context.Context, ix *index.Index, moves []Move, opts Options) (
 	if err := e.expand(moves); err != nil {
 		return nil, err
 	}
+	e.warnUnparsed(moves)
 	e.pyOld = ix.Python
 	e.planPackages()
 	e.buildAfter()
@@ -127,6 +128,9 @@ func Compute(ctx context.Context, ix *index.Index, moves []Move, opts Options) (
 		return nil, err
 	}
 	e.shims()
+	if err := e.guardCreates(); err != nil {
+		return nil, err
+	}
 	e.removeEmptyDirs()
 	e.depthWarnings()
 	for p, es := range e.edited {
@@ -250,6 +254,7 @@ func (e *engine) expand(moves []Move) error {
 				problems = append(problems, p)
 			}
 		}
+		problems = append(problems, e.symlinks(moves)...)
 	}
 	for _, to := range targets {
 		if !e.fs.HasFile(to) {
@@ -292,16 +297,21 @@ func (e *engine) expand(moves []Move) error {
 	return nil
 }
 
-// guardMove checks a move's target against the disk (Options.Root): never
-// into .git or the journal, never into a directory the walker skips, where
-// relayout could neither see nor back up what it overwrites. It returns
-// the problem, or "".
+// guardMove checks a move's target against the disk (Options.Root) with
+// GuardTarget. It returns the problem, or "".
 func (e *engine) guardMove(from, to string) string {
-	g := e.guard()
+	return GuardTarget(e.guard(), from, to, e.fs.HasDir(from) && !e.fs.HasFile(from))
+}
+
+// GuardTarget checks the target of moving from to to (isDir: a directory)
+// against the disk: never into .git or the journal, never into a
+// directory the walker skips, where relayout could neither see nor back up
+// what it overwrites. It returns the problem, or "". (A file target that
+// is itself excluded is left to the per-file check, which names it.)
+func GuardTarget(g *workspace.Guard, from, to string, isDir bool) string {
 	if r := g.Reserved(to); r != "" {
 		return fmt.Sprintf("cannot move %s to %s: %s is reserved (version control or relayout's journal)", from, to, r)
 	}
-	isDir := e.fs.HasDir(from) && !e.fs.HasFile(from)
 	if x := g.Excluded(to, isDir); x != "" && (x != to || isDir) {
 		return fmt.Sprintf("cannot move %s to %s: %s is excluded from the workspace (gitignored, a default exclude or [workspace] exclude)", from, to, x)
 	}
@@ -331,6 +341,24 @@ func (e *engine) guardFile(from, to string) string {
 		return fmt.Sprintf("cannot move %s to %s: %s exists on disk but is not part of the workspace (ignored, excluded or not a regular file); relayout never overwrites it", from, to, workspace.Describe(st))
 	}
 	return ""
+}
+
+// guardCreates refuses to create a file (a new __init__.py, a shim, a
+// merge target) where the disk holds something the listing does not.
+func (e *engine) guardCreates() error {
+	if e.opts.Root == "" {
+		return nil
+	}
+	var problems []string
+	for _, c := range e.cs.Creates {
+		if st := e.guard().OnDisk(c.Path); st != nil && !e.fs.HasFile(c.Path) {
+			problems = append(problems, fmt.Sprintf("cannot create %s: %s exists on disk but is not part of the workspace (ignored, excluded or not a regular file); relayout never overwrites it", c.Path, workspace.Describe(st)))
+		}
+	}
+	if len(problems) > 0 {
+		return &Error{Problems: problems}
+	}
+	return nil
 }
 
 func (e *engine) guard() *workspace.Guard {

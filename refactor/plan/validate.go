@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/relayout/relayout/refactor/depth"
+	"github.com/relayout/relayout/refactor/move"
 	"github.com/relayout/relayout/refactor/workspace"
 )
 
@@ -155,6 +156,11 @@ func (v *validator) run() {
 		if v.opts.Root != "" {
 			if err := workspace.CheckInsideRoot(v.opts.Root, to); err != nil {
 				v.add(m.Line, "%v", err)
+				continue
+			}
+			// Reserved and excluded targets, as the move engine refuses them.
+			if p := move.GuardTarget(workspace.NewGuard(v.opts.Root, workspace.Options{}), from, to, v.t.HasDir(from) && !v.t.HasFile(from)); p != "" {
+				v.add(m.Line, "%s", p)
 				continue
 			}
 		}

@@ -24,12 +24,13 @@ type Guard struct {
 	root string
 	opts Options
 	pats map[string][]gitignore.Pattern // dir → patterns in force inside it
+	dirs map[string]string              // dir → first excluded ancestor-or-self ("" none)
 }
 
 // NewGuard returns a Guard for the workspace at root (absolute) walked
 // with opts.
 func NewGuard(root string, opts Options) *Guard {
-	return &Guard{root: root, opts: opts, pats: map[string][]gitignore.Pattern{}}
+	return &Guard{root: root, opts: opts, pats: map[string][]gitignore.Pattern{}, dirs: map[string]string{}}
 }
 
 // Reserved returns the first component of rel that is a Reserved
@@ -52,21 +53,45 @@ func (g *Guard) Reserved(rel string) string {
 // whether rel names a directory. A build-output directory name (OutputDirs)
 // that does not exist yet does not count: the move creates it.
 func (g *Guard) Excluded(rel string, isDir bool) string {
-	parts := strings.Split(rel, "/")
-	for i := range parts {
-		child := strings.Join(parts[:i+1], "/")
-		dirBelow := i < len(parts)-1 || isDir
-		if dirBelow && OutputDirs[parts[i]] {
-			if _, err := os.Lstat(g.abs(child)); errors.Is(err, os.ErrNotExist) {
-				continue
-			}
-		}
-		w := &walker{root: g.root, opts: g.opts, patterns: g.patterns(strings.Join(parts[:i], "/"))}
-		if w.excluded(child, parts[i], dirBelow, gitignore.NewMatcher(w.patterns)) {
-			return child
+	if dir := ParentDir(rel); dir != "" {
+		if x := g.excludedDir(dir); x != "" {
+			return x
 		}
 	}
+	if g.excludedEntry(rel, isDir) {
+		return rel
+	}
 	return ""
+}
+
+// excludedDir is Excluded for a directory, memoised: the targets of a
+// directory move share their ancestors.
+func (g *Guard) excludedDir(dir string) string {
+	if x, ok := g.dirs[dir]; ok {
+		return x
+	}
+	x := ""
+	if parent := ParentDir(dir); parent != "" {
+		x = g.excludedDir(parent)
+	}
+	if x == "" && g.excludedEntry(dir, true) {
+		x = dir
+	}
+	g.dirs[dir] = x
+	return x
+}
+
+// excludedEntry reports whether the walker would skip rel itself, given
+// that its ancestors are walked.
+func (g *Guard) excludedEntry(rel string, isDir bool) bool {
+	name := path.Base(rel)
+	if isDir && OutputDirs[name] {
+		if _, err := os.Lstat(g.abs(rel)); errors.Is(err, os.ErrNotExist) {
+			return false
+		}
+	}
+	w := &walker{root: g.root, opts: g.opts, patterns: g.patterns(ParentDir(rel))}
+	return w.excluded(rel, name, isDir, gitignore.NewMatcher(w.patterns))
 }
 
 // patterns returns the ignore patterns in force inside directory dir ("" is
@@ -83,7 +108,7 @@ func (g *Guard) patterns(dir string) []gitignore.Pattern {
 	if dir == "" {
 		ps, _ = readIgnoreFile(filepath.Join(g.root, ".git", "info", "exclude"), nil) // a bad one fails the walk
 	} else {
-		ps = append(ps, g.patterns(parentDir(dir))...)
+		ps = append(ps, g.patterns(ParentDir(dir))...)
 		domain = strings.Split(dir, "/")
 	}
 	own, _ := readIgnoreFile(filepath.Join(g.abs(dir), ".gitignore"), domain)
@@ -92,7 +117,9 @@ func (g *Guard) patterns(dir string) []gitignore.Pattern {
 	return ps
 }
 
-func parentDir(rel string) string {
+// ParentDir returns the directory holding the slash-separated
+// workspace-relative path rel, "" for the root.
+func ParentDir(rel string) string {
 	if d := path.Dir(rel); d != "." {
 		return d
 	}

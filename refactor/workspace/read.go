@@ -22,6 +22,7 @@ const (
 	SkipBinary   SkipReason = "binary file"
 	SkipTooLarge SkipReason = "file too large"
 	SkipMinified SkipReason = "minified or generated bundle"
+	SkipUTF16    SkipReason = "UTF-16 text (only UTF-8 is parsed)"
 )
 
 // MaxConfigSize caps the configuration files relayout reads itself
@@ -111,9 +112,12 @@ func ReadSource(root, rel string, maxSize int64) ([]byte, SkipReason, error) {
 	return data, Classify(data), nil
 }
 
-// Classify reports whether data looks binary or minified (SkipNone
-// otherwise).
+// Classify reports whether data is UTF-16 (a byte order mark), looks
+// binary or minified (SkipNone otherwise).
 func Classify(data []byte) SkipReason {
+	if bytes.HasPrefix(data, []byte{0xFF, 0xFE}) || bytes.HasPrefix(data, []byte{0xFE, 0xFF}) {
+		return SkipUTF16
+	}
 	head := data
 	if len(head) > 8192 {
 		head = head[:8192]

@@ -272,7 +272,7 @@ var hostileRows = []hostileRow{
 	{name: "already handled: pyproject.toml links out of the root to /dev/zero", files: pyPkg(nil), setup: symlink("/dev/zero", "pyproject.toml"),
 		args: []string{"check", "--imports"}, code: ExitOK, stderr: `pyproject\.toml: symlink leaves the workspace root`},
 	{name: "setup.cfg links to a pipe", files: pyPkg(nil), setup: all(fifo("cfg.pipe"), symlink("cfg.pipe", "setup.cfg")),
-		args: []string{"move", "src/app/util.py", "src/app/u.py"}, code: ExitOK, stdout: `moved 1 files, rewrote 1 references`,
+		args: []string{"move", "src/app/util.py", "src/app/u.py"}, code: ExitOK, stdout: `moved 1 file, rewrote 1 reference in 1 file`,
 		changes: map[string]string{"src/app/util.py": gone, "src/app/u.py": "X = 1\n", "src/main.py": "from app import u as util\n"}},
 	{name: "already handled: a source file is a pipe", files: pyPkg(nil), setup: fifo("src/app/fifo.py"),
 		args: []string{"check", "--imports"}, code: ExitOK},

@@ -235,6 +235,10 @@ func (e *engine) rewritePython(f *index.File) {
 			if imp.Target.Status != workspace.Internal {
 				continue
 			}
+			if imp.Package != "" {
+				e.rewriteRelativeString(f, imp)
+				continue
+			}
 			tNew := e.newTarget(imp.Target)
 			if tNew == imp.Target {
 				continue
@@ -251,6 +255,42 @@ func (e *engine) rewritePython(f *index.File) {
 		case parsers.PyFrom:
 			e.rewriteFrom(f, imp, fNew, fileMoved)
 		}
+	}
+}
+
+// rewriteRelativeString updates the relative name of
+// import_module(".sub.mod", "pkg") (the package string is a reference of
+// its own): relative to the package's new place when the module is still
+// inside it, else the absolute name (import_module ignores the package
+// for absolute names).
+func (e *engine) rewriteRelativeString(f *index.File, imp index.Import) {
+	pkgT := e.pyOld.Resolve(f.Path, imp.Package, 0)
+	if pkgT.Status != workspace.Internal {
+		return
+	}
+	tNew, pkgNew := e.newTarget(imp.Target), e.newTarget(pkgT)
+	if tNew == imp.Target && pkgNew == pkgT {
+		return
+	}
+	mp, pp := modPath(tNew), modPath(pkgNew)
+	expr := ""
+	if rest, ok := strings.CutPrefix(mp, pp+"/"); ok && pp != "" {
+		expr = "." + strings.ReplaceAll(rest, "/", ".")
+		for _, c := range strings.Split(rest, "/") {
+			if !isIdent(c) {
+				expr = ""
+			}
+		}
+	}
+	if expr == "" {
+		var ok bool
+		if expr, ok = e.absExpr(mp, "", false); !ok {
+			e.unexpressible(f.Path, imp.Pos.Line+1, tNew.Path, "cannot name %s as a Python module; %q left unchanged", tNew.Path, imp.Module)
+			return
+		}
+	}
+	if expr != imp.Matched {
+		e.addEdit(f.Path, imp.Span.Start, imp.Span.Start+len(imp.Matched), expr)
 	}
 }
 

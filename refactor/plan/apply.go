@@ -25,8 +25,9 @@ type ApplyOptions struct {
 	DryRun bool
 	// Diff fills PhaseResult.Diff with the unified diff of each phase.
 	Diff bool
-	// Shim and UpdateStrings are passed to the move engine.
+	// Shim, UpdateStrings and Strings are passed to the move engine.
 	Shim, UpdateStrings bool
+	Strings             move.Strings
 	// Verify, when set, runs after a phase is written and before it is
 	// committed, with the workspace root; an error rolls the phase back.
 	Verify func(ctx context.Context, root string) error
@@ -188,7 +189,7 @@ func Apply(ctx context.Context, root string, p *Plan, opts ApplyOptions) (*Repor
 		for _, m := range ph.Merges {
 			merges = append(merges, move.Merge{From: m.From, To: m.To})
 		}
-		mopts := refactor.MoveOptions{Shim: opts.Shim, UpdateStrings: opts.UpdateStrings, Cache: opts.Cache, Merges: merges}
+		mopts := refactor.MoveOptions{Shim: opts.Shim, UpdateStrings: opts.UpdateStrings, Strings: opts.Strings, Cache: opts.Cache, Merges: merges}
 		var cs *edit.ChangeSet
 		if opts.DryRun {
 			cs, err = computeOn(ctx, fs, ws.Config, moves, mopts)
@@ -382,5 +383,5 @@ func computeOn(ctx context.Context, fs workspace.FileSet, cfg *config.Config, mo
 	if err != nil {
 		return nil, err
 	}
-	return move.Compute(ctx, ix, moves, move.Options{Shim: opts.Shim, UpdateStrings: opts.UpdateStrings, Config: cfg, Merges: opts.Merges})
+	return move.Compute(ctx, ix, moves, move.Options{Shim: opts.Shim, UpdateStrings: opts.UpdateStrings, Strings: opts.Strings, Config: cfg, Merges: opts.Merges})
 }

@@ -239,6 +239,9 @@ func (e *engine) rewritePython(f *index.File) {
 				e.rewriteRelativeString(f, imp)
 				continue
 			}
+			if imp.Kind == parsers.PyAttribute && e.rewriteChain(f, imp) {
+				continue
+			}
 			tNew := e.newTarget(imp.Target)
 			if tNew == imp.Target {
 				continue
@@ -251,6 +254,9 @@ func (e *engine) rewritePython(f *index.File) {
 			}
 			if expr != imp.Matched {
 				e.addEdit(p, imp.Span.Start, imp.Span.Start+len(imp.Matched), expr)
+				if imp.Kind == parsers.PyImport {
+					e.keepRootBinding(f, imp, expr)
+				}
 			}
 		case parsers.PyFrom:
 			e.rewriteFrom(f, imp, fNew, fileMoved)

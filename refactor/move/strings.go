@@ -327,8 +327,10 @@ func pyMentionKind(toks []pyToken, off int) mentionKind {
 }
 
 // scanPyText finds the comments and string literals of Python source, in
-// order. It is a lexer, not a parser: a string that is alone on its
-// lines (a docstring, or any bare string statement) counts as prose.
+// order. It is a lexer, not a parser: a string alone on its lines that is
+// triple-quoted or opens the file or a block (a docstring, or a bare
+// string statement) counts as prose; one alone on a line inside a list or
+// a call is code.
 func scanPyText(src []byte) []pyToken {
 	var out []pyToken
 	for i := 0; i < len(src); {
@@ -360,13 +362,21 @@ func scanPyText(src []byte) []pyToken {
 				j++
 			}
 			end := min(j+len(q), len(src))
-			out = append(out, pyToken{start: start, end: end, docstring: aloneOnLines(src, start, end)})
+			doc := aloneOnLines(src, start, end) && (len(q) == 3 || afterHeader(src, start))
+			out = append(out, pyToken{start: start, end: end, docstring: doc})
 			i = end
 		default:
 			i++
 		}
 	}
 	return out
+}
+
+// afterHeader reports whether the last non-blank line before start ends
+// a block header (":") or there is none (the start of the file).
+func afterHeader(src []byte, start int) bool {
+	before := bytes.TrimRight(src[:bytes.LastIndexByte(src[:start], '\n')+1], " \t\r\n")
+	return len(before) == 0 || before[len(before)-1] == ':'
 }
 
 // aloneOnLines reports whether src[start:end] is preceded on its first

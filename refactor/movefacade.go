@@ -16,6 +16,9 @@ import (
 // MoveOptions configures Move.
 type MoveOptions struct {
 	Force, Shim, UpdateStrings bool
+	// Strings is how far possible references are rewritten (see
+	// move.Strings; UpdateStrings means at least move.StringsCode).
+	Strings move.Strings
 	// Cache is the parse cache (nil = none).
 	Cache *index.Cache
 	// Progress reports parsing progress (may be nil).
@@ -57,7 +60,7 @@ func (w *Workspace) Move(ctx context.Context, moves []move.Move, opts MoveOption
 	if err != nil {
 		return nil, err
 	}
-	return move.Compute(ctx, ix, moves, move.Options{Root: w.Root, Force: opts.Force, Shim: opts.Shim, UpdateStrings: opts.UpdateStrings, Config: w.Config, Merges: opts.Merges})
+	return move.Compute(ctx, ix, moves, move.Options{Root: w.Root, Force: opts.Force, Shim: opts.Shim, UpdateStrings: opts.UpdateStrings, Strings: opts.Strings, Config: w.Config, Merges: opts.Merges})
 }
 
 // Candidates returns the source files that may reference a moved file: the

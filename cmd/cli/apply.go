@@ -43,7 +43,7 @@ func runApply(e *env, args []string) int {
 	dry := fs.Bool("dry-run", false, "compute every phase and print the summary; write nothing")
 	diff := fs.Bool("diff", false, "print a unified diff of each phase")
 	shim := fs.Bool("shim", false, "leave a compatibility module at each old Python path that re-exports the new one")
-	updateStrings := fs.Bool("update-strings", false, "rewrite possible references (dotted paths in other strings and non-code files); default: [moves] update_strings in relayout.toml, true")
+	updateStrings := addStringsFlag(fs)
 	verifyCmd := fs.String("verify-cmd", "", "run `sh -c CMD` in the workspace root after each phase; a failure rolls the phase back")
 	recover := fs.Bool("recover", false, "roll back an interrupted apply and exit")
 	root := fs.String("root", "", "workspace root (default: nearest relayout.toml or .git above the current directory)")
@@ -61,14 +61,11 @@ func runApply(e *env, args []string) int {
 	if ws == nil {
 		return code
 	}
-	if !flagGiven(fs, "update-strings") {
-		*updateStrings = ws.Config.UpdateStrings()
-	}
 	p, code := loadPlan(e, "apply", ws, *planFile)
 	if p == nil {
 		return code
 	}
-	opts := plan.ApplyOptions{Phase: *phase, DryRun: *dry, Diff: *diff, Shim: *shim, UpdateStrings: *updateStrings, Hook: applyStepHook}
+	opts := plan.ApplyOptions{Phase: *phase, DryRun: *dry, Diff: *diff, Shim: *shim, Strings: updateStrings.scope(defaultStrings(ws)), Hook: applyStepHook}
 	opts.Cache, _ = index.OpenCache("")
 	if *verifyCmd != "" {
 		opts.Verify = func(ctx context.Context, root string) error {
@@ -122,9 +119,7 @@ func printReport(e *env, rep *plan.Report, dry bool) {
 			fmt.Fprint(e.stdout, ph.Diff)
 		}
 		if cs != nil {
-			for _, w := range cs.Warnings {
-				fmt.Fprintf(e.stderr, "relayout: phase %d: %s: %s\n", ph.N, w.Code, w)
-			}
+			printWarnings(e, fmt.Sprintf("phase %d: ", ph.N), cs, dry)
 		}
 		switch {
 		case cs != nil && (ph.Status == plan.StatusApplied || ph.Status == plan.StatusWouldApply):

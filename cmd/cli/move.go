@@ -33,7 +33,7 @@ func runMove(e *env, args []string) int {
 	dry := fs.Bool("dry-run", false, "compute and print the summary; write nothing")
 	diff := fs.Bool("diff", false, "print a unified diff of the change (implies nothing about writing: combine with --dry-run to only preview)")
 	shim := fs.Bool("shim", false, "leave a compatibility module at each old Python path that re-exports the new one with a DeprecationWarning")
-	updateStrings := fs.Bool("update-strings", false, "rewrite possible references (dotted paths in other strings and non-code files); default: [moves] update_strings in relayout.toml, true")
+	updateStrings := addStringsFlag(fs)
 	force := fs.Bool("force", false, "overwrite existing targets")
 	root := fs.String("root", "", "workspace root (default: nearest relayout.toml or .git above the current directory)")
 	if code := parseFlags(fs, args); code >= 0 {
@@ -53,9 +53,6 @@ func runMove(e *env, args []string) int {
 	if ws == nil {
 		return code
 	}
-	if !flagGiven(fs, "update-strings") {
-		*updateStrings = ws.Config.UpdateStrings()
-	}
 	var moves []move.Move
 	for i := 0; i < fs.NArg(); i += 2 {
 		from, err1 := relTo(ws.Root, fs.Arg(i))
@@ -71,7 +68,7 @@ func runMove(e *env, args []string) int {
 		}
 		moves = append(moves, move.Move{From: from, To: to})
 	}
-	return applyMoves(e, "move", ws, moves, refactor.MoveOptions{Force: *force, Shim: *shim, UpdateStrings: *updateStrings}, *dry, *diff)
+	return applyMoves(e, "move", ws, moves, refactor.MoveOptions{Force: *force, Shim: *shim, Strings: updateStrings.scope(defaultStrings(ws))}, *dry, *diff)
 }
 
 // applyMoves computes, prints and (unless dry) applies a set of moves.
@@ -97,9 +94,7 @@ func applyMoves(e *env, verb string, ws *refactor.Workspace, moves []move.Move, 
 		}
 		fmt.Fprint(e.stdout, d)
 	}
-	for _, w := range cs.Warnings {
-		fmt.Fprintf(e.stderr, "relayout: %s: %s\n", w.Code, w)
-	}
+	printWarnings(e, "", cs, dry)
 	if dry {
 		printPlanned(e, cs, true)
 		return ExitOK
@@ -137,6 +132,22 @@ func printPlanned(e *env, cs *edit.ChangeSet, dry bool) {
 		tail = fmt.Sprintf(" (and %s)", plural(notes, "note"))
 	}
 	fmt.Fprintf(e.stdout, "%s%s; %s%s\n", prefix, changeSummary(cs), plural(warnings, "warning"), tail)
+}
+
+// printWarnings prints a change set's warnings and notes to stderr, each
+// after prefix ("phase 2: " or ""). Strings the change updates say
+// "would update" in a dry run.
+func printWarnings(e *env, prefix string, cs *edit.ChangeSet, dry bool) {
+	for _, w := range cs.Warnings {
+		label := w.Code
+		if w.Code == "updated-string" {
+			label = "updated"
+			if dry {
+				label = "would update"
+			}
+		}
+		fmt.Fprintf(e.stderr, "relayout: %s%s: %s\n", prefix, label, w)
+	}
 }
 
 // isNote reports whether a change-set warning is informational (what was

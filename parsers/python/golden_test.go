@@ -97,6 +97,9 @@ func dump(src []byte, res *parsers.Result) string {
 		if r.Quote != 0 {
 			fmt.Fprintf(&b, " quote=%c", r.Quote)
 		}
+		if r.Package != "" {
+			fmt.Fprintf(&b, " package=%s", r.Package)
+		}
 		if r.Nested {
 			b.WriteString(" nested")
 		}

@@ -70,6 +70,7 @@ const (
 	kindCall
 	kindStringStart
 	kindStringEnd
+	kindKeywordArg
 )
 
 var kindByType = map[string]nodeKind{
@@ -84,6 +85,7 @@ var kindByType = map[string]nodeKind{
 	"call":                    kindCall,
 	"string_start":            kindStringStart,
 	"string_end":              kindStringEnd,
+	"keyword_argument":        kindKeywordArg,
 }
 
 // kind returns the nodeKind of n (kindOther for a nil node).

@@ -30,6 +30,9 @@ var Severities = []string{"error", "warning", "information", "hint"}
 // Specifier styles accepted by [typescript] specifiers.
 var SpecifierStyles = []string{"preserve", "shortest", "alias", "relative"}
 
+// ImportStyles accepted by [python] imports.
+var ImportStyles = []string{"preserve", "absolute", "relative"}
+
 // Config is the parsed relayout.toml.
 type Config struct {
 	// Path is the file the configuration came from ("" for defaults).
@@ -76,6 +79,11 @@ type Python struct {
 	// Roots are the source roots (import roots), relative to the workspace
 	// root. Empty means detect them.
 	Roots []string `toml:"roots"`
+	// Imports is the style of rewritten imports: preserve (relative stays
+	// relative unless it would climb more than two levels and the file
+	// does not already do that; absolute stays absolute), absolute, or
+	// relative (within a top-level package).
+	Imports string `toml:"imports"`
 }
 
 // TypeScript configures TypeScript/JavaScript specifier rewriting.
@@ -158,6 +166,9 @@ func (c *Config) applyDefaults() {
 	if c.TypeScript.Specifiers == "" {
 		c.TypeScript.Specifiers = "preserve"
 	}
+	if c.Python.Imports == "" {
+		c.Python.Imports = "preserve"
+	}
 }
 
 // Load reads relayout.toml from the workspace root dir. A missing file
@@ -228,6 +239,9 @@ func (c *Config) validate(data []byte) error {
 	}
 	if c.TypeScript.Specifiers != "" && !contains(SpecifierStyles, c.TypeScript.Specifiers) {
 		return bad("specifiers", fmt.Sprintf("[typescript] specifiers %q is not one of %s", c.TypeScript.Specifiers, strings.Join(SpecifierStyles, ", ")))
+	}
+	if c.Python.Imports != "" && !contains(ImportStyles, c.Python.Imports) {
+		return bad("imports", fmt.Sprintf("[python] imports %q is not one of %s", c.Python.Imports, strings.Join(ImportStyles, ", ")))
 	}
 	for _, list := range [][]string{c.Workspace.Exclude, c.Depth.Exclude} {
 		for _, g := range list {

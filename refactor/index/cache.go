@@ -10,7 +10,7 @@ import (
 )
 
 // cacheVersion changes whenever the extractors' output changes.
-const cacheVersion = "v1"
+const cacheVersion = "v2"
 
 // Cache stores parse results on disk keyed by language and content hash.
 // Concurrent use is safe: entries are written to a temp file and renamed.
@@ -19,7 +19,7 @@ type Cache struct {
 }
 
 // OpenCache returns a cache in dir, or in the user cache directory
-// (…/relayout/parse-v1) when dir is "".
+// (…/relayout/parse-v2) when dir is "".
 func OpenCache(dir string) (*Cache, error) {
 	if dir == "" {
 		base, err := os.UserCacheDir()

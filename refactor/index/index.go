@@ -286,13 +286,22 @@ func (ix *Index) Resolve(from string, ref parsers.Ref) (workspace.Target, string
 		}
 		return t, ref.Module, names
 	case parsers.PyString:
-		mod := strings.TrimLeft(ref.Module, ".")
-		level := len(ref.Module) - len(mod)
-		if level > 0 { // relative names need import_module's package=: not resolved
-			return workspace.Target{Status: workspace.External}, ref.Module, nil
+		mod, base := ref.Module, ""
+		if strings.HasPrefix(mod, ".") {
+			// import_module(".sub.mod", "pkg"): resolved in the package;
+			// Matched stays in the written (relative) form.
+			abs, ok := pyresolve.AbsoluteName(mod, ref.Package)
+			if !ok {
+				return workspace.Target{Status: workspace.External}, ref.Module, nil
+			}
+			base = strings.TrimSuffix(abs, strings.TrimLeft(mod, "."))
+			mod = abs
 		}
-		for p := mod; p != ""; {
+		for p := mod; p != "" && len(p) >= len(base); {
 			if t := ix.Python.Resolve(from, p, 0); t.Status == workspace.Internal {
+				if base != "" {
+					return t, ref.Module[:len(ref.Module)-(len(mod)-len(p))], nil
+				}
 				return t, p, nil
 			}
 			i := strings.LastIndexByte(p, '.')

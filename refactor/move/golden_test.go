@@ -24,7 +24,7 @@ var update = flag.Bool("update", false, "rewrite the @after and @warnings sectio
 
 // A fixture is a txtar archive: its comment says what the case proves;
 // "@move" holds one "OLD -> NEW" per line; "@merge" one "A, B -> TARGET"; "@options" may hold "shim",
-// "update-strings", "force"; "@symlinks" holds "LINK -> TARGET" lines;
+// "update-strings" (scope code), "update-strings=all", "force"; "@symlinks" holds "LINK -> TARGET" lines;
 // every other plain section is a file of the workspace before. The
 // expected result is either "@after/<path>" sections (the complete tree
 // afterwards: a lost or extra file fails) plus a "@warnings" section
@@ -197,7 +197,14 @@ func runFixture(t *testing.T, file string) {
 		}
 	}
 	before := readTree(t, dir)
-	cs, err := runMoves(t.Context(), dir, fx.moves, Options{Shim: fx.opts["shim"], UpdateStrings: fx.opts["update-strings"], Force: fx.opts["force"], Merges: fx.merges})
+	scope := StringsOff
+	switch {
+	case fx.opts["update-strings=all"]:
+		scope = StringsAll
+	case fx.opts["update-strings"]:
+		scope = StringsCode
+	}
+	cs, err := runMoves(t.Context(), dir, fx.moves, Options{Shim: fx.opts["shim"], Strings: scope, Force: fx.opts["force"], Merges: fx.merges})
 	if fx.errText != "" {
 		if err == nil {
 			t.Fatalf("want error containing %q, got none", fx.errText)

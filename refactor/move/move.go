@@ -44,9 +44,16 @@ type Options struct {
 	// Shim leaves a module at each old Python path that re-exports the new
 	// one and emits a DeprecationWarning.
 	Shim bool
-	// UpdateStrings also rewrites "possible references": dotted module
-	// paths in other strings and non-code files.
+	// UpdateStrings also rewrites "possible references" in code and
+	// configuration: the same as Strings = StringsCode (kept for callers
+	// that only have a bool).
 	UpdateStrings bool
+	// Strings is how far possible references (dotted module paths outside
+	// the references the parsers extract) are rewritten: StringsOff
+	// reports them, StringsCode rewrites those in code strings and
+	// configuration, StringsAll also those in prose (docs, changelogs,
+	// comments, docstrings). See strings.go.
+	Strings Strings
 	// Config supplies [python] roots, [typescript] specifiers and the depth
 	// rule (nil = defaults).
 	Config *config.Config

@@ -179,15 +179,52 @@ func (e *engine) relExpr(from, mp string) (string, bool) {
 	return expr, true
 }
 
-// pyExpr names module path mp from file `from` (new path): relative when
-// the original was relative and dots can express it, else absolute.
-func (e *engine) pyExpr(from, mp string, relative bool, root string, hasRoot bool) (string, bool) {
-	if relative {
+// maxClimb is the number of package levels a rewritten relative import
+// may climb (`from ...x` climbs two) before an absolute import reads
+// better, unless the file already climbs further.
+const maxClimb = 2
+
+// pyExpr names module path mp from file f (its new path is `from`) as
+// [python] imports asks: "absolute" prefers the absolute name, "relative"
+// dots whenever they can express it, and "preserve" (the default) keeps
+// the original's form — but a relative import that would climb more than
+// maxClimb levels becomes absolute unless f already has such an import.
+func (e *engine) pyExpr(f *index.File, from, mp string, relative bool, root string, hasRoot bool) (string, bool) {
+	style := e.cfg.Python.Imports
+	if style == "absolute" {
+		if s, ok := e.absExpr(mp, root, hasRoot); ok {
+			return s, true
+		}
+		return e.relExpr(from, mp)
+	}
+	if relative || style == "relative" {
 		if s, ok := e.relExpr(from, mp); ok {
+			if style == "relative" || relLevel(s)-1 <= maxClimb || climbsFar(f) {
+				return s, true
+			}
+			if a, ok := e.absExpr(mp, root, hasRoot); ok {
+				return a, true
+			}
 			return s, true
 		}
 	}
 	return e.absExpr(mp, root, hasRoot)
+}
+
+// relLevel returns the number of leading dots of a relative module name.
+func relLevel(s string) int {
+	return len(s) - len(strings.TrimLeft(s, "."))
+}
+
+// climbsFar reports whether f already has a relative import climbing more
+// than maxClimb levels.
+func climbsFar(f *index.File) bool {
+	for _, imp := range f.Imports {
+		if imp.Kind == parsers.PyFrom && imp.Level-1 > maxClimb {
+			return true
+		}
+	}
+	return false
 }
 
 func commonDir(a, b string) string {
@@ -235,6 +272,13 @@ func (e *engine) rewritePython(f *index.File) {
 			if imp.Target.Status != workspace.Internal {
 				continue
 			}
+			if imp.Package != "" {
+				e.rewriteRelativeString(f, imp)
+				continue
+			}
+			if imp.Kind == parsers.PyAttribute && e.rewriteChain(f, imp) {
+				continue
+			}
 			tNew := e.newTarget(imp.Target)
 			if tNew == imp.Target {
 				continue
@@ -247,10 +291,49 @@ func (e *engine) rewritePython(f *index.File) {
 			}
 			if expr != imp.Matched {
 				e.addEdit(p, imp.Span.Start, imp.Span.Start+len(imp.Matched), expr)
+				if imp.Kind == parsers.PyImport {
+					e.keepRootBinding(f, imp, expr)
+				}
 			}
 		case parsers.PyFrom:
 			e.rewriteFrom(f, imp, fNew, fileMoved)
 		}
+	}
+}
+
+// rewriteRelativeString updates the relative name of
+// import_module(".sub.mod", "pkg") (the package string is a reference of
+// its own): relative to the package's new place when the module is still
+// inside it, else the absolute name (import_module ignores the package
+// for absolute names).
+func (e *engine) rewriteRelativeString(f *index.File, imp index.Import) {
+	pkgT := e.pyOld.Resolve(f.Path, imp.Package, 0)
+	if pkgT.Status != workspace.Internal {
+		return
+	}
+	tNew, pkgNew := e.newTarget(imp.Target), e.newTarget(pkgT)
+	if tNew == imp.Target && pkgNew == pkgT {
+		return
+	}
+	mp, pp := modPath(tNew), modPath(pkgNew)
+	expr := ""
+	if rest, ok := strings.CutPrefix(mp, pp+"/"); ok && pp != "" {
+		expr = "." + strings.ReplaceAll(rest, "/", ".")
+		for _, c := range strings.Split(rest, "/") {
+			if !isIdent(c) {
+				expr = ""
+			}
+		}
+	}
+	if expr == "" {
+		var ok bool
+		if expr, ok = e.absExpr(mp, "", false); !ok {
+			e.unexpressible(f.Path, imp.Pos.Line+1, tNew.Path, "cannot name %s as a Python module; %q left unchanged", tNew.Path, imp.Module)
+			return
+		}
+	}
+	if expr != imp.Matched {
+		e.addEdit(f.Path, imp.Span.Start, imp.Span.Start+len(imp.Matched), expr)
 	}
 }
 
@@ -305,7 +388,7 @@ func (e *engine) rewriteFrom(f *index.File, imp index.Import, fNew string, fileM
 			if xNew == imp.Target && !(fileMoved && relative) {
 				xExpr, xOK = written, true
 			} else {
-				xExpr, xOK = e.pyExpr(fNew, modPath(xNew), relative, root, hasRoot)
+				xExpr, xOK = e.pyExpr(f, fNew, modPath(xNew), relative, root, hasRoot)
 			}
 		}
 		return xExpr, xOK
@@ -342,7 +425,7 @@ func (e *engine) rewriteFrom(f *index.File, imp index.Import, fNew string, fileM
 			expr := "" // a top-level module needs `import name`
 			if e.pyNew.RootOf(mp+".py") != parent {
 				var ok bool
-				expr, ok = e.pyExpr(fNew, parent, relative, nroot, nhas)
+				expr, ok = e.pyExpr(f, fNew, parent, relative, nroot, nhas)
 				if !ok {
 					e.unexpressible(p, imp.Pos.Line+1, ntNew.Path, "cannot name the new place of %s from %s; import left unchanged", ntNew.Path, fNew)
 					return

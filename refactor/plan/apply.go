@@ -24,8 +24,9 @@ type ApplyOptions struct {
 	DryRun bool
 	// Diff fills PhaseResult.Diff with the unified diff of each phase.
 	Diff bool
-	// Shim and UpdateStrings are passed to the move engine.
+	// Shim, UpdateStrings and Strings are passed to the move engine.
 	Shim, UpdateStrings bool
+	Strings             move.Strings
 	// Verify, when set, runs after a phase is written and before it is
 	// committed, with the workspace root; an error rolls the phase back.
 	Verify func(ctx context.Context, root string) error
@@ -211,7 +212,7 @@ func runPhase(ctx context.Context, ws *refactor.Workspace, fs workspace.FileSet,
 	for _, m := range ph.Merges {
 		merges = append(merges, move.Merge{From: m.From, To: m.To})
 	}
-	mopts := refactor.MoveOptions{Shim: opts.Shim, UpdateStrings: opts.UpdateStrings, Cache: opts.Cache, Merges: merges}
+	mopts := refactor.MoveOptions{Shim: opts.Shim, UpdateStrings: opts.UpdateStrings, Strings: opts.Strings, Cache: opts.Cache, Merges: merges}
 	if opts.DryRun {
 		mopts.FileSet = fs
 	}

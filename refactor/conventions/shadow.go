@@ -39,30 +39,39 @@ func (c Clash) key(id func(string) string) string {
 	return c.Lang + "|" + id(c.File) + "|" + id(c.member)
 }
 
-// findClashes returns the clashes of a tree.
+// findClashes returns the clashes of a tree: for every module file, a
+// folder of its stem holding Python files (or an index script).
 func findClashes(x *dirIndex, hasFile func(string) bool) []Clash {
 	var out []Clash
-	for _, d := range sortedKeys(x.span) {
-		if d == "" {
+	seenTS := map[string]bool{}
+	for _, f := range x.files {
+		ext := path.Ext(f)
+		d := strings.TrimSuffix(f, ext)
+		if d == f || !x.isDir(d) {
 			continue
 		}
-		if m := pyMember(x, d); m != "" {
-			for _, e := range pyModExts {
-				if hasFile(d + e) {
-					out = append(out, Clash{Lang: "python", File: d + e, Dir: d, member: m})
-				}
+		switch {
+		case ext == ".py":
+			if m := pyMember(x, d); m != "" {
+				out = append(out, Clash{Lang: "python", File: f, Dir: d, member: m})
 			}
-		}
-		if m := tsIndex(d, hasFile); m != "" {
-			for _, e := range tsModExts {
-				if hasFile(d + e) {
-					out = append(out, Clash{Lang: "typescript", File: d + e, Dir: d, member: m})
-					break
-				}
+		case isTSModExt(ext) && !seenTS[d]:
+			if m := tsIndex(d, hasFile); m != "" {
+				seenTS[d] = true
+				out = append(out, Clash{Lang: "typescript", File: f, Dir: d, member: m})
 			}
 		}
 	}
 	return out
+}
+
+func isTSModExt(ext string) bool {
+	for _, e := range tsModExts {
+		if e == ext {
+			return true
+		}
+	}
+	return false
 }
 
 // pyMember returns a Python file directly in d (its __init__.py first).

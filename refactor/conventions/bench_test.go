@@ -11,9 +11,9 @@ import (
 // tests, a Next.js app and a Django app.
 func benchTree(n int) workspace.FileSet {
 	files := map[string][]byte{
-		"manage.py":                        nil,
-		"web/package.json":                 []byte(`{"dependencies":{"next":"15"}}`),
-		"svc/shop/orders/apps.py":          nil,
+		"manage.py":               nil,
+		"web/package.json":        []byte(`{"dependencies":{"next":"15"}}`),
+		"svc/shop/orders/apps.py": nil,
 		"svc/shop/orders/locale/de/LC_MESSAGES/django.po": nil,
 	}
 	for i := 0; len(files) < n; i++ {

@@ -202,6 +202,9 @@ func planGenerate(e *env, dir, root string, maxDepth int, format, out string) in
 	for _, u := range pr.Unresolved {
 		fmt.Fprintf(e.stderr, "relayout plan: %s: cannot be brought within level %d without leaving its Python source root or TypeScript project\n", u, ws.Config.Depth.Max)
 	}
+	for _, x := range pr.Excludes {
+		fmt.Fprintf(e.stderr, "relayout plan: %d files stay deeper than level %d: add %q to [depth] exclude (%s)\n", len(x.Files), ws.Config.Depth.Max, x.Pattern, x.Reason)
+	}
 	var text []byte
 	if format == "markdown" {
 		cache, _ := index.OpenCache("")
@@ -218,7 +221,10 @@ func planGenerate(e *env, dir, root string, maxDepth int, format, out string) in
 		for _, ph := range pr.Plan.Phases() {
 			fmt.Fprintf(&header, "\nPhase %d: %s.", ph.N, pr.Titles[ph.N])
 		}
-		if len(pr.Plan.Moves) == 0 {
+		for _, x := range pr.Excludes {
+			fmt.Fprintf(&header, "\nProposed [depth] exclude %q: %d files stay deeper because %s.", x.Pattern, len(x.Files), x.Reason)
+		}
+		if len(pr.Plan.Moves) == 0 && len(pr.Excludes) == 0 {
 			header.Reset()
 			fmt.Fprintf(&header, "relayout plan: every file is within level %d: nothing to move.", ws.Config.Depth.Max)
 		}

@@ -487,3 +487,33 @@ func dedupe(s []string) []string {
 	}
 	return out
 }
+
+// GroupsOf returns the groups file belongs to.
+func (m *Model) GroupsOf(file string) []Group {
+	var out []Group
+	for _, gi := range m.member[file] {
+		out = append(out, m.groups[gi])
+	}
+	return out
+}
+
+// RouterOf returns the Next.js router folder (app/ or pages/) holding
+// file, and false when there is none.
+func (m *Model) RouterOf(file string) (string, bool) {
+	for _, r := range m.routers {
+		if isUnder(file, r.dir) {
+			return r.dir, true
+		}
+	}
+	return "", false
+}
+
+// Under returns the files below dir in the model's tree, sorted ("" =
+// every file). The slice is shared; callers must not modify it.
+func (m *Model) Under(dir string) []string { return m.dirs.under(dir) }
+
+// Direct returns the files directly in dir, sorted.
+func (m *Model) Direct(dir string) []string { return m.dirs.direct[dir] }
+
+// IsDir reports whether dir holds files in the model's tree.
+func (m *Model) IsDir(dir string) bool { return m.dirs.isDir(dir) }

@@ -72,8 +72,24 @@ type gen struct {
 	t       *tree
 	m       *conventions.Model
 	pyRoots map[string]bool
-	why     map[string]string // original path → note of the entry moving it
-	reason  map[string]string // current path → why no move was possible
+	// whyA and whyB note, by original path, the structural move (a whole
+	// project or foreign folder: layer A) and the later lifts and hoists
+	// (layer B) of a file.
+	whyA, whyB map[string]string
+	// posA is where layer A puts a file (original → path); layers is
+	// false when a layer-B move came first, so the layers cannot be
+	// separated.
+	posA map[string]string
+	// area names, by original path, the folder the last move of a file
+	// was about (phase titles).
+	area      map[string]string
+	unlayered bool
+	// frozen holds original files that layer-B moves must leave alone.
+	frozen map[string]bool
+	// djangoApp holds the current Django app and project folders: they are
+	// registered by dotted path in settings, so they never move.
+	djangoApp map[string]bool
+	reason    map[string]string // current path → why no move was possible
 }
 
 // Generate proposes whole-folder moves that bring the files the rule
@@ -92,8 +108,28 @@ type gen struct {
 // it; what stays too deep is proposed as a [depth] exclude with its
 // reason. Each round is linear in the tree; there are at most a few.
 func Generate(fs workspace.FileSet, opts GenerateOptions) *Proposal {
+	g := newGen(fs, opts, nil)
+	pr := g.proposal(fs)
+	// A folder lifted part of the way whose files stay too deep anyway is
+	// churn: generate again leaving those files where they are.
+	frozen := map[string]bool{}
+	for _, x := range pr.Excludes {
+		for _, f := range x.Files {
+			if o := g.t.origin[f]; g.whyB[o] != "" {
+				frozen[o] = true
+			}
+		}
+	}
+	if len(frozen) > 0 {
+		g = newGen(fs, opts, frozen)
+		pr = g.proposal(fs)
+	}
+	return pr
+}
+
+func newGen(fs workspace.FileSet, opts GenerateOptions, frozen map[string]bool) *gen {
 	g := &gen{rule: opts.Rule, root: cleanRel(opts.Rule.Root), t: newTree(fs), pyRoots: map[string]bool{},
-		why: map[string]string{}, reason: map[string]string{}}
+		whyA: map[string]string{}, whyB: map[string]string{}, posA: map[string]string{}, area: map[string]string{}, reason: map[string]string{}, frozen: frozen}
 	for _, r := range pyresolve.New(fs, opts.PythonRoots).Roots() {
 		g.pyRoots[cleanRel(r)] = true
 	}
@@ -104,7 +140,7 @@ func Generate(fs workspace.FileSet, opts GenerateOptions) *Proposal {
 		}
 		g.t.apply(moves, nil)
 	}
-	return g.proposal(fs)
+	return g
 }
 
 func cleanRel(p string) string {
@@ -171,7 +207,8 @@ type dirMove struct{ from, to string }
 type action struct {
 	moves []dirMove
 	why   string
-	late  bool // a strategy of the second pass (wrappers, one level up)
+	late  bool   // a strategy of the second pass (wrappers, one level up)
+	area  string // the folder the action is about, for the phase title
 }
 
 // round proposes non-overlapping whole-folder moves for the files still
@@ -180,6 +217,12 @@ type action struct {
 // pass is vacating), and returns them file by file.
 func (g *gen) round() map[string]string {
 	g.m = conventions.Detect(g.t)
+	g.djangoApp = map[string]bool{}
+	for _, gr := range g.m.Groups() {
+		if gr.Kind == conventions.KindDjango {
+			g.djangoApp[gr.Anchor] = true
+		}
+	}
 	viol := g.violating()
 	if len(viol) == 0 {
 		return nil
@@ -238,6 +281,10 @@ func (g *gen) round() map[string]string {
 						g.reason[f] = fmt.Sprintf("%s cannot move to %s: that path is taken", dm.from, dm.to)
 						break
 					}
+					if a.late && g.touchesFrozen(dm.from) {
+						ok = false
+						break
+					}
 					why, seen := checked[dm]
 					if !seen {
 						why, _ = g.m.CheckDirMove(dm.from, dm.to)
@@ -245,7 +292,9 @@ func (g *gen) round() map[string]string {
 					}
 					if why != "" {
 						ok = false
-						g.reason[f] = why
+						if g.reason[f] == "" {
+							g.reason[f] = why
+						}
 						break
 					}
 				}
@@ -268,8 +317,19 @@ func (g *gen) round() map[string]string {
 						}
 					}
 					for _, x := range g.m.Under(dm.from) {
-						moves[x] = dm.to + x[len(dm.from):]
-						g.why[g.t.origin[x]] = a.why
+						nx := dm.to + x[len(dm.from):]
+						moves[x] = nx
+						o := g.t.origin[x]
+						g.area[o] = a.area
+						if a.late {
+							g.whyB[o] = a.why
+							continue
+						}
+						g.whyA[o] = a.why
+						if pa, ok := g.posA[o]; (ok && pa != x) || (!ok && o != x) {
+							g.unlayered = true
+						}
+						g.posA[o] = nx
 					}
 				}
 				continue files
@@ -277,6 +337,20 @@ func (g *gen) round() map[string]string {
 		}
 	}
 	return moves
+}
+
+// touchesFrozen reports whether a frozen file lies below the current
+// folder d.
+func (g *gen) touchesFrozen(d string) bool {
+	if len(g.frozen) == 0 {
+		return false
+	}
+	for _, x := range g.m.Under(d) {
+		if g.frozen[g.t.origin[x]] {
+			return true
+		}
+	}
+	return false
 }
 
 // candidates returns the actions that could bring f closer to the limit,
@@ -292,7 +366,7 @@ func (g *gen) candidates(f string) []action {
 		if g.isProjectRoot(u) && g.dirLevel(u) >= 2 && !g.pyRootWithin(u) {
 			if to, ok := g.topTarget(u); ok {
 				out = append(out, action{moves: []dirMove{{u, to}},
-					why: fmt.Sprintf("move the project %s/ to the top level whole: its config, routes and imports move with it", path.Base(u))})
+					area: u, why: fmt.Sprintf("move the project %s/ to the top level whole: its config, routes and imports move with it", path.Base(u))})
 			}
 		}
 	}
@@ -302,7 +376,7 @@ func (g *gen) candidates(f string) []action {
 		if g.dirLevel(n) >= 2 && !g.isProjectRoot(n) && !g.t.HasFile(n+"/__init__.py") && g.t.HasFile(parentDir(n)+"/__init__.py") && !g.holdsPython(n) && !g.pyRootWithin(n) {
 			if to, ok := g.topTarget(n); ok {
 				out = append(out, action{moves: []dirMove{{n, to}},
-					why: fmt.Sprintf("move %s/, which holds no Python, out of the package %s to the top level", path.Base(n), path.Base(parentDir(n)))})
+					area: n, why: fmt.Sprintf("move %s/, which holds no Python, out of the package %s to the top level", path.Base(n), path.Base(parentDir(n)))})
 			}
 			break
 		}
@@ -317,20 +391,32 @@ func (g *gen) candidates(f string) []action {
 		for _, c := range g.subdirs(w) {
 			ms = append(ms, dirMove{c, joinDir(parentDir(w), path.Base(c))})
 		}
-		out = append(out, action{moves: ms, late: true,
+		out = append(out, action{moves: ms, late: true, area: w,
 			why: fmt.Sprintf("hoist out of %s/, a folder that only groups its subfolders", path.Base(w))})
 		break
 	}
-	// 4. Move a folder up one level, deepest first.
-	for i := len(chain) - 1; i >= 0; i-- {
+	// 4. Move a folder up by as many levels as f is too deep, deepest
+	// first, staying inside its source root, project or Django app.
+	v, _ := g.rule.CheckFile(f)
+	k := v.Level - g.rule.Max
+	for i := len(chain) - 1; i >= 0 && k > 0; i-- {
 		d := chain[i]
-		np := parentDir(parentDir(d))
-		if g.dirLevel(d) < 2 || g.isProjectRoot(d) || g.pyRootWithin(d) || !g.staysInside(d, np) {
+		np := d
+		for j := 0; j <= k; j++ {
+			np = parentDir(np)
+		}
+		if g.dirLevel(d) < k+1 || g.isProjectRoot(d) || g.pyRootWithin(d) || g.djangoApp[d] {
+			continue
+		}
+		if b, ok := g.boundary(d); ok && np != b && !isUnderDir(np, b) {
+			if g.reason[f] == "" {
+				g.reason[f] = fmt.Sprintf("lifting %s/ %s would take it out of %s", path.Base(d), plural(k, "level"), b+"/")
+			}
 			continue
 		}
 		for _, name := range g.names(d) {
-			out = append(out, action{moves: []dirMove{{d, joinDir(np, name)}}, late: true,
-				why: fmt.Sprintf("move %s/ up one level, out of %s/", path.Base(d), path.Base(parentDir(d)))})
+			out = append(out, action{moves: []dirMove{{d, joinDir(np, name)}}, late: true, area: parentDir(d),
+				why: fmt.Sprintf("move %s/ up %s (it keeps its name and contents)", path.Base(d), plural(k, "level"))})
 		}
 	}
 	return out
@@ -354,6 +440,13 @@ func (g *gen) names(d string) []string {
 	return append(out, parent+sep+base)
 }
 
+func plural(n int, unit string) string {
+	if n == 1 {
+		return "1 " + unit
+	}
+	return fmt.Sprintf("%d %ss", n, unit)
+}
+
 func isIdent(s string) bool {
 	for i, r := range s {
 		if !(r == '_' || unicode.IsLetter(r) || (i > 0 && unicode.IsDigit(r))) {
@@ -375,15 +468,15 @@ func (g *gen) topTarget(d string) (string, bool) {
 	return "", false
 }
 
-// staysInside reports whether moving d to below np keeps it inside its
-// Python source root and its project.
-func (g *gen) staysInside(d, np string) bool {
+// boundary returns the nearest folder above d that d must stay inside: a
+// Python source root, a JS/TS project or a Django app.
+func (g *gen) boundary(d string) (string, bool) {
 	for a := parentDir(d); a != ""; a = parentDir(a) {
-		if g.pyRoots[a] || g.isProjectRoot(a) {
-			return np == a || isUnderDir(np, a)
+		if g.pyRoots[a] || g.isProjectRoot(a) || g.djangoApp[a] {
+			return a, true
 		}
 	}
-	return g.dirLevel(np) >= 0
+	return "", false
 }
 
 // isProjectRoot reports whether d holds a JS/TS project file.
@@ -438,7 +531,7 @@ func (g *gen) subdirs(d string) []string {
 // isWrapper reports whether w only groups its subfolders: no files but
 // an empty __init__.py, no convention name, not a project or source root.
 func (g *gen) isWrapper(w string) bool {
-	if g.dirLevel(w) < 1 || wrapperless[path.Base(w)] || g.pyRootWithin(w) || g.isProjectRoot(w) {
+	if g.dirLevel(w) < 1 || wrapperless[path.Base(w)] || g.pyRootWithin(w) || g.isProjectRoot(w) || g.djangoApp[w] {
 		return false
 	}
 	if strings.HasPrefix(path.Base(w), "(") || strings.HasPrefix(path.Base(w), "[") || strings.HasPrefix(path.Base(w), "@") {
@@ -455,9 +548,13 @@ func (g *gen) isWrapper(w string) bool {
 	return len(g.subdirs(w)) > 0
 }
 
-// proposal turns the final tree into entries (a folder whose files all
-// move by the same offset, to a path that did not exist, is one entry),
-// phases by area, and excludes for what stays too deep.
+// proposal turns the final tree into entries. Layer A (whole projects
+// and foreign folders moved to the top level) and layer B (lifts and
+// hoists, on the tree layer A leaves) are aggregated separately, so a
+// project root moves in one entry even when something inside it is lifted
+// afterwards; in each layer a folder whose files all move by the same
+// offset, to a path no file keeps, is one entry. Phases: layer A's areas,
+// then layer B's, each area after the areas whose paths it takes.
 func (g *gen) proposal(fs workspace.FileSet) *Proposal {
 	pr := &Proposal{Plan: &Plan{}, Final: map[string]string{}, Titles: map[int]string{}}
 	for cur, o := range g.t.origin {
@@ -469,17 +566,76 @@ func (g *gen) proposal(fs workspace.FileSet) *Proposal {
 	if len(pr.Final) == 0 {
 		return pr
 	}
-	// For every folder: the one new place all its files move to, or "".
+	files := fs.Files()
+	final := func(f string) string {
+		if n, ok := pr.Final[f]; ok {
+			return n
+		}
+		return f
+	}
+	type layer struct {
+		files []string
+		moves map[string]string
+		why   func(string) string // by the layer's source path
+		area  func(string) string
+	}
+	// Validation checks each phase's targets against the limit, so layer A
+	// may not leave a file too deep that layer B then lifts.
+	rule := pr.RuleWith(g.rule)
+	for o, pa := range g.posA {
+		if _, bad := rule.CheckFile(pa); bad && final(o) != pa {
+			g.unlayered = true
+		}
+	}
+	var layers []layer
+	if g.unlayered || len(g.posA) == 0 {
+		layers = append(layers, layer{files, pr.Final, func(p string) string {
+			if w := g.whyB[p]; w != "" {
+				return w
+			}
+			return g.whyA[p]
+		}, func(p string) string { return g.area[p] }})
+	} else {
+		a, b := map[string]string{}, map[string]string{}
+		filesB := make([]string, 0, len(files))
+		origOfB := map[string]string{}
+		for _, f := range files {
+			pa := f
+			if p, ok := g.posA[f]; ok {
+				pa = p
+				a[f] = p
+			}
+			filesB = append(filesB, pa)
+			origOfB[pa] = f
+			if n := final(f); n != pa {
+				b[pa] = n
+			}
+		}
+		layers = append(layers, layer{files, a, func(p string) string { return g.whyA[p] }, func(p string) string { return g.area[p] }},
+			layer{filesB, b, func(p string) string { return g.whyB[origOfB[p]] }, func(p string) string { return g.area[origOfB[p]] }})
+	}
+	n := 0
+	for _, l := range layers {
+		dirs := dirsOf(l.files)
+		entries, areas := entriesOf(l.files, l.moves, l.why, l.area)
+		n = addPhases(pr, entries, areas, func(p string) bool { return dirs[p] }, n)
+	}
+	return pr
+}
+
+// entriesOf aggregates moves (source → target, over the tree files) into
+// whole-folder entries where the folder's files all move by one offset.
+func entriesOf(files []string, moves map[string]string, why, area func(string) string) ([]Move, map[string]string) {
 	const mixed = "\x00"
 	to := map[string]string{}
 	stays := map[string]bool{} // folders keeping some of their files
-	for _, f := range fs.Files() {
-		n, moved := pr.Final[f]
+	isFile := map[string]bool{}
+	for _, f := range files {
+		isFile[f] = true
+		n, moved := moves[f]
 		for d := parentDir(f); d != ""; d = parentDir(d) {
 			if !moved {
 				stays[d] = true
-			}
-			if !moved {
 				to[d] = mixed
 				continue
 			}
@@ -495,12 +651,13 @@ func (g *gen) proposal(fs workspace.FileSet) *Proposal {
 		}
 	}
 	entryOf := func(f string) (string, string) {
-		best, bestTo := f, pr.Final[f]
+		best, bestTo := f, moves[f]
 		for d := parentDir(f); d != ""; d = parentDir(d) {
 			y := to[d]
 			// A folder that exists is a target only once every file has
-			// left it (an earlier phase vacates it).
-			if y == mixed || y == d || stays[y] || fs.HasFile(y) || isUnderDir(y, d) || isUnderDir(d, y) {
+			// left it; a folder keeps its name unless the generator
+			// prefixed its parent's.
+			if y == mixed || y == d || stays[y] || isFile[y] || isUnderDir(y, d) || isUnderDir(d, y) || !sameName(d, y) {
 				break
 			}
 			best, bestTo = d, y
@@ -508,16 +665,38 @@ func (g *gen) proposal(fs workspace.FileSet) *Proposal {
 		return best, bestTo
 	}
 	entries := map[string]Move{}
-	for _, f := range sortedKeys(pr.Final) {
+	areas := map[string]string{}
+	for _, f := range sortedKeys(moves) {
 		from, t := entryOf(f)
 		if _, ok := entries[from]; !ok {
-			entries[from] = Move{From: from, To: t, Note: g.why[f]}
+			entries[from] = Move{From: from, To: t, Note: why(f)}
+			areas[from] = area(f)
 		}
 	}
-	// Phases by area: the first folder below the sources' common root.
+	out := make([]Move, 0, len(entries))
+	for _, k := range sortedKeys(entries) {
+		out = append(out, entries[k])
+	}
+	return out, areas
+}
+
+// sameName reports whether the folder d keeps its name at y (or takes its
+// parent's name as a prefix).
+func sameName(d, y string) bool {
+	bd, by := path.Base(d), path.Base(y)
+	return bd == by || strings.HasSuffix(by, "-"+bd) || strings.HasSuffix(by, "_"+bd)
+}
+
+// addPhases numbers entries by area (the first folder below their common
+// root), after phase n, an area after those whose paths it takes, and
+// adds them to pr. It returns the last phase number.
+func addPhases(pr *Proposal, entries []Move, hint map[string]string, isDir func(string) bool, n int) int {
+	if len(entries) == 0 {
+		return n
+	}
 	var sources []string
-	for k := range entries {
-		sources = append(sources, k+"/x")
+	for _, e := range entries {
+		sources = append(sources, e.From+"/x")
 	}
 	common := commonDirOf(sources)
 	areaOf := func(p string) string {
@@ -528,18 +707,35 @@ func (g *gen) proposal(fs workspace.FileSet) *Proposal {
 		if common != "" {
 			rest = strings.TrimPrefix(p, common+"/")
 		}
-		i := strings.IndexByte(rest, '/')
-		if i < 0 {
-			return common // files directly in the common root: one area
+		if i := strings.IndexByte(rest, '/'); i >= 0 {
+			rest = rest[:i]
 		}
-		return joinDir(common, rest[:i])
+		return joinDir(common, rest)
 	}
 	areas := map[string]bool{}
-	for k := range entries {
-		areas[areaOf(k)] = true
+	direct := false
+	for _, e := range entries {
+		areas[areaOf(e.From)] = true
+		direct = direct || !isDir(e.From) && parentDir(e.From) == common
 	}
-	// An area whose targets take a path another area vacates comes after
-	// it; areas in a cycle share a phase.
+	switch {
+	case direct:
+		// Entries directly in the common root (a project's config files)
+		// belong with the rest: one area, one phase.
+		areaOf = func(string) string { return common }
+		areas = map[string]bool{common: true}
+	case len(hint) > 0:
+		// The folder each move is about: the project, the wrapper
+		// hoisted out of, the parent lifted from.
+		byHint := map[string]bool{}
+		for _, e := range entries {
+			byHint[hint[e.From]] = true
+		}
+		if len(byHint) < len(areas) && !byHint[""] {
+			areaOf = func(p string) string { return hint[p] }
+			areas = byHint
+		}
+	}
 	after := map[string]map[string]bool{}
 	for _, a := range entries {
 		for _, b := range entries {
@@ -553,7 +749,6 @@ func (g *gen) proposal(fs workspace.FileSet) *Proposal {
 		}
 	}
 	phase := map[string]int{}
-	n := 0
 	for len(phase) < len(areas) {
 		var ready []string
 		for _, a := range sortedKeys(areas) {
@@ -571,33 +766,29 @@ func (g *gen) proposal(fs workspace.FileSet) *Proposal {
 			}
 		}
 		if len(ready) == 0 { // a cycle: the rest moves together
-			for _, a := range sortedKeys(areas) {
-				if _, done := phase[a]; !done {
-					ready = append(ready, a)
-				}
-			}
 			n++
 			var names []string
-			for _, a := range ready {
-				phase[a] = n
-				names = append(names, fmt.Sprintf("`%s/`", a))
+			for _, a := range sortedKeys(areas) {
+				if _, done := phase[a]; !done {
+					phase[a] = n
+					names = append(names, fmt.Sprintf("`%s/`", a))
+				}
 			}
 			pr.Titles[n] = "Together: " + strings.Join(names, ", ")
 			continue
 		}
-		for _, a := range ready[:1] {
-			n++
-			phase[a] = n
-			pr.Titles[n] = fmt.Sprintf("%s (`%s/`)", title(path.Base(a)), a)
-		}
+		n++
+		phase[ready[0]] = n
+		pr.Titles[n] = fmt.Sprintf("%s (`%s/`)", title(path.Base(ready[0])), ready[0])
 	}
-	for _, k := range sortedKeys(entries) {
-		m := entries[k]
-		m.Phase = phase[areaOf(k)]
-		pr.Plan.Moves = append(pr.Plan.Moves, m)
+	start := len(pr.Plan.Moves)
+	for _, e := range entries {
+		e.Phase = phase[areaOf(e.From)]
+		pr.Plan.Moves = append(pr.Plan.Moves, e)
 	}
-	sort.SliceStable(pr.Plan.Moves, func(i, j int) bool { return pr.Plan.Moves[i].Phase < pr.Plan.Moves[j].Phase })
-	return pr
+	added := pr.Plan.Moves[start:]
+	sort.SliceStable(added, func(i, j int) bool { return added[i].Phase < added[j].Phase })
+	return n
 }
 
 func title(s string) string {

@@ -84,6 +84,11 @@ type gen struct {
 	// was about (phase titles).
 	area      map[string]string
 	unlayered bool
+	// Per-round memos (the tree changes between rounds).
+	pyDirs   map[string]bool     // folders holding Python at any depth
+	subs     map[string][]string // direct subfolders
+	projMemo map[string]bool
+	candMemo map[string][]action // by the file's folder
 	// frozen holds original files that layer-B moves must leave alone.
 	frozen map[string]bool
 	// djangoApp holds the current Django app and project folders: they are
@@ -170,11 +175,10 @@ func (g *gen) dirLevel(dir string) int {
 func isUnderDir(p, dir string) bool { return dir == "" || strings.HasPrefix(p, dir+"/") }
 
 func parentDir(p string) string {
-	d := path.Dir(p)
-	if d == "." {
-		return ""
+	if i := strings.LastIndexByte(p, '/'); i >= 0 {
+		return p[:i]
 	}
-	return d
+	return ""
 }
 
 func joinDir(dir, name string) string {
@@ -227,6 +231,26 @@ func (g *gen) round() map[string]string {
 	if len(viol) == 0 {
 		return nil
 	}
+	g.pyDirs, g.subs, g.projMemo, g.candMemo = map[string]bool{}, map[string][]string{}, map[string]bool{}, map[string][]action{}
+	for _, f := range g.t.Files() {
+		py := isPy(f)
+		child := f
+		for d := parentDir(f); ; d = parentDir(d) {
+			if py {
+				g.pyDirs[d] = true
+			}
+			if child != f {
+				if _, seen := g.subs[child]; !seen {
+					g.subs[child] = nil
+					g.subs[d] = append(g.subs[d], child)
+				}
+			}
+			child = d
+			if d == "" {
+				break
+			}
+		}
+	}
 	claimed := map[string]bool{}   // folders moving this round
 	below := map[string]bool{}     // folders with a moving folder at or below them
 	targets := map[string]bool{}   // new folders of this round
@@ -266,7 +290,12 @@ func (g *gen) round() map[string]string {
 					continue files
 				}
 			}
-			for _, a := range g.candidates(f) {
+			acts, ok := g.candMemo[parentDir(f)]
+			if !ok {
+				acts = g.candidates(f)
+				g.candMemo[parentDir(f)] = acts
+			}
+			for _, a := range acts {
 				if a.late != (pass == 1) {
 					continue
 				}
@@ -409,8 +438,8 @@ func (g *gen) candidates(f string) []action {
 			continue
 		}
 		if b, ok := g.boundary(d); ok && np != b && !isUnderDir(np, b) {
-			if g.reason[f] == "" {
-				g.reason[f] = fmt.Sprintf("lifting %s/ %s would take it out of %s", path.Base(d), plural(k, "level"), b+"/")
+			if g.reason[parentDir(f)] == "" {
+				g.reason[parentDir(f)] = fmt.Sprintf("lifting %s/ %s would take it out of %s", path.Base(d), plural(k, "level"), b+"/")
 			}
 			continue
 		}
@@ -481,6 +510,15 @@ func (g *gen) boundary(d string) (string, bool) {
 
 // isProjectRoot reports whether d holds a JS/TS project file.
 func (g *gen) isProjectRoot(d string) bool {
+	if v, ok := g.projMemo[d]; ok {
+		return v
+	}
+	v := g.projectFiles(d)
+	g.projMemo[d] = v
+	return v
+}
+
+func (g *gen) projectFiles(d string) bool {
 	for _, n := range []string{"package.json", "tsconfig.json", "jsconfig.json"} {
 		if g.t.HasFile(d + "/" + n) {
 			return true
@@ -505,28 +543,10 @@ func (g *gen) pyRootWithin(d string) bool {
 	return false
 }
 
-func (g *gen) holdsPython(d string) bool {
-	for _, f := range g.m.Under(d) {
-		if isPy(f) {
-			return true
-		}
-	}
-	return false
-}
+func (g *gen) holdsPython(d string) bool { return g.pyDirs[d] }
 
 // subdirs returns the direct subfolders of d.
-func (g *gen) subdirs(d string) []string {
-	seen := map[string]bool{}
-	var out []string
-	for _, f := range g.m.Under(d) {
-		rest := f[len(d)+1:]
-		if i := strings.IndexByte(rest, '/'); i >= 0 && !seen[rest[:i]] {
-			seen[rest[:i]] = true
-			out = append(out, d+"/"+rest[:i])
-		}
-	}
-	return out
-}
+func (g *gen) subdirs(d string) []string { return g.subs[d] }
 
 // isWrapper reports whether w only groups its subfolders: no files but
 // an empty __init__.py, no convention name, not a project or source root.
@@ -840,6 +860,9 @@ func (g *gen) excludes(pr *Proposal) {
 			}
 			pattern = strings.Join(parts[:keep], "/") + "/**"
 			reason = g.reason[f]
+			if reason == "" {
+				reason = g.reason[parentDir(f)]
+			}
 			if reason == "" {
 				reason = "no whole-folder move brings it within the limit without leaving its Python source root or project"
 			}

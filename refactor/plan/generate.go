@@ -232,6 +232,7 @@ func (g *gen) round() map[string]string {
 		return nil
 	}
 	g.pyDirs, g.subs, g.projMemo, g.candMemo = map[string]bool{}, map[string][]string{}, map[string]bool{}, map[string][]action{}
+	seen := map[string]bool{}
 	for _, f := range g.t.Files() {
 		py := isPy(f)
 		child := f
@@ -239,11 +240,9 @@ func (g *gen) round() map[string]string {
 			if py {
 				g.pyDirs[d] = true
 			}
-			if child != f {
-				if _, seen := g.subs[child]; !seen {
-					g.subs[child] = nil
-					g.subs[d] = append(g.subs[d], child)
-				}
+			if child != f && !seen[child] {
+				seen[child] = true
+				g.subs[d] = append(g.subs[d], child)
 			}
 			child = d
 			if d == "" {

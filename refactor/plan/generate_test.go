@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"sort"
 	"strings"
 	"testing"
 
@@ -161,14 +162,16 @@ func meanings(fs workspace.FileSet, back map[string]string) (routes, tests strin
 		return p
 	}
 	m := conventions.Detect(fs)
-	var r, ts strings.Builder
+	var r, ts []string
 	for _, rt := range m.Routes() {
-		fmt.Fprintf(&r, "%s %s %s\n", rt.Role, rt.URL, orig(rt.File))
+		r = append(r, fmt.Sprintf("%s %s %s\n", rt.Role, rt.URL, orig(rt.File)))
 	}
 	for _, f := range m.Tests() {
-		fmt.Fprintf(&ts, "%s\n", orig(f))
+		ts = append(ts, orig(f)+"\n")
 	}
-	return r.String(), ts.String()
+	sort.Strings(r)
+	sort.Strings(ts)
+	return strings.Join(r, ""), strings.Join(ts, "")
 }
 
 // pytestCollect returns the count line of pytest --collect-only in dir, or

@@ -170,8 +170,10 @@ type Change struct {
 	Path string
 	To   string
 	Msg  string
-	// Error marks changes that break the program outright (shadowing:
-	// Python imports the package, every import of the module breaks).
+	// Error marks changes that break the program outright (Python
+	// shadowing: Python imports the package, every import of the module
+	// breaks; TS shadowing is not an error, since the move engine
+	// rewrites the specifiers that would change meaning).
 	Error bool
 }
 
@@ -192,6 +194,7 @@ func Diff(before workspace.FileSet, moves map[string]string) []Change {
 	if len(moves) == 0 {
 		return nil
 	}
+	before = scoped(before, moves)
 	mb := Detect(before)
 	after, origin := afterSet(before, moves)
 	ma := Detect(after)
@@ -209,7 +212,7 @@ func Diff(before workspace.FileSet, moves map[string]string) []Change {
 	}
 	var out []Change
 	out = append(out, diffRoutes(mb, ma, newOf, origOf)...)
-	out = append(out, diffTests(mb, ma, before.Files(), newOf, origOf)...)
+	out = append(out, diffTests(mb, ma, before.Files(), moves, newOf, origOf)...)
 	for _, g := range mb.groups {
 		if g.Kind == KindRoute {
 			continue // compared through the route tables
@@ -226,11 +229,42 @@ func Diff(before workspace.FileSet, moves map[string]string) []Change {
 		if known[c.key(origOf)] {
 			continue
 		}
-		out = append(out, Change{Kind: KindShadow, Path: origOfDir(c, origOf), To: c.Dir, Error: true,
+		out = append(out, Change{Kind: KindShadow, Path: origOfDir(c, origOf), To: c.Dir, Error: c.Lang == "python",
 			Msg: c.String() + "; the move creates this clash, so imports of the other one break"})
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Path < out[j].Path })
 	return out
+}
+
+// scoped returns the part of the tree that moves can affect: the files at
+// the workspace root and below every top-level folder a move leaves or
+// enters. Conventions anchored at the root keep a marker file there
+// (package.json, manage.py, pytest's settings), so a group split across
+// top-level folders still shows through it.
+func scoped(fs workspace.FileSet, moves map[string]string) workspace.FileSet {
+	areas := map[string]bool{}
+	for from, to := range moves {
+		areas[topOf(from)] = true
+		areas[topOf(to)] = true
+	}
+	var files []string
+	all := fs.Files()
+	for _, f := range all {
+		if !strings.Contains(f, "/") || areas[topOf(f)] {
+			files = append(files, f)
+		}
+	}
+	if len(files) == len(all) {
+		return fs
+	}
+	return &mapped{DiskSet: workspace.NewMemSetPaths("", files), base: fs}
+}
+
+func topOf(p string) string {
+	if i := strings.IndexByte(p, '/'); i >= 0 {
+		return p[:i]
+	}
+	return ""
 }
 
 // origOfDir names the moved side of a new clash in current paths.
@@ -379,37 +413,29 @@ func (t *mapped) ReadFile(rel string) ([]byte, error) {
 	return t.base.ReadFile(rel)
 }
 
-// dirIndex lists, for every directory, its direct files and
-// subdirectories, and the range of the sorted file list below it.
+// dirIndex lists every directory of a tree and the direct files of each.
 type dirIndex struct {
-	files  []string
+	files  []string // sorted
+	dirs   []string // every directory, sorted ("" first)
+	isD    map[string]bool
 	direct map[string][]string
-	subs   map[string][]string
-	span   map[string][2]int
 }
 
 func newDirIndex(files []string) *dirIndex {
-	x := &dirIndex{files: append([]string(nil), files...), direct: map[string][]string{}, subs: map[string][]string{}, span: map[string][2]int{}}
+	x := &dirIndex{files: append([]string(nil), files...), isD: map[string]bool{"": true}, direct: map[string][]string{}}
 	sort.Strings(x.files)
-	seen := map[string]bool{"": true}
-	for i, f := range x.files {
+	for _, f := range x.files {
 		d := dirOf(f)
 		x.direct[d] = append(x.direct[d], f)
-		for c := d; c != ""; c = dirOf(c) {
-			sp, ok := x.span[c]
-			if !ok {
-				sp[0] = i
-			}
-			sp[1] = i + 1
-			x.span[c] = sp
-			if !seen[c] {
-				seen[c] = true
-				p := dirOf(c)
-				x.subs[p] = append(x.subs[p], c)
-			}
+		for c := d; !x.isD[c]; c = dirOf(c) {
+			x.isD[c] = true
 		}
 	}
-	x.span[""] = [2]int{0, len(x.files)}
+	x.dirs = make([]string, 0, len(x.isD))
+	for d := range x.isD {
+		x.dirs = append(x.dirs, d)
+	}
+	sort.Strings(x.dirs)
 	return x
 }
 
@@ -420,14 +446,12 @@ func (x *dirIndex) under(dir string) []string {
 	if dir == "" {
 		return x.files
 	}
-	sp, ok := x.span[dir]
-	if !ok {
-		return nil
-	}
-	return x.files[sp[0]:sp[1]]
+	lo := sort.SearchStrings(x.files, dir+"/")
+	hi := sort.SearchStrings(x.files, dir+"0") // '0' follows '/'
+	return x.files[lo:hi]
 }
 
-func (x *dirIndex) isDir(d string) bool { _, ok := x.span[d]; return ok }
+func (x *dirIndex) isDir(d string) bool { return x.isD[d] }
 
 func dirOf(f string) string {
 	d := path.Dir(f)
@@ -463,3 +487,33 @@ func dedupe(s []string) []string {
 	}
 	return out
 }
+
+// GroupsOf returns the groups file belongs to.
+func (m *Model) GroupsOf(file string) []Group {
+	var out []Group
+	for _, gi := range m.member[file] {
+		out = append(out, m.groups[gi])
+	}
+	return out
+}
+
+// RouterOf returns the Next.js router folder (app/ or pages/) holding
+// file, and false when there is none.
+func (m *Model) RouterOf(file string) (string, bool) {
+	for _, r := range m.routers {
+		if isUnder(file, r.dir) {
+			return r.dir, true
+		}
+	}
+	return "", false
+}
+
+// Under returns the files below dir in the model's tree, sorted ("" =
+// every file). The slice is shared; callers must not modify it.
+func (m *Model) Under(dir string) []string { return m.dirs.under(dir) }
+
+// Direct returns the files directly in dir, sorted.
+func (m *Model) Direct(dir string) []string { return m.dirs.direct[dir] }
+
+// IsDir reports whether dir holds files in the model's tree.
+func (m *Model) IsDir(dir string) bool { return m.dirs.isDir(dir) }

@@ -297,8 +297,8 @@ func TestShadowing(t *testing.T) {
 		t.Fatalf("Diff = %+v, want one shadowing error", ch)
 	}
 	ch = Diff(fs, map[string]string{"web/x/lib/index.ts": "web/lib/index.ts"})
-	if len(ch) != 1 || !ch[0].Error {
-		t.Fatalf("TS: Diff = %+v", ch)
+	if len(ch) != 1 || ch[0].Error || ch[0].Kind != KindShadow {
+		t.Fatalf("TS: Diff = %+v, want one shadowing warning", ch)
 	}
 	if ch := Diff(fs, map[string]string{"app/utils.py": "app/helpers.py"}); len(ch) != 0 {
 		t.Errorf("unrelated move reports %v", ch)

@@ -46,7 +46,18 @@ func (m *Model) detectDjango() {
 	if !m.django {
 		return
 	}
-	for _, d := range sortedKeys(m.dirs.span) {
+	owners := map[string]bool{}
+	for _, f := range m.fs.Files() {
+		switch path.Base(f) {
+		case "apps.py", "models.py", "manage.py", "settings.py":
+			owners[dirOf(f)] = true
+		case "__init__.py":
+			if b := path.Base(dirOf(f)); b == "migrations" || b == "settings" {
+				owners[dirOf(dirOf(f))] = true
+			}
+		}
+	}
+	for _, d := range sortedKeys(owners) {
 		has := func(n string) bool { return m.fs.HasFile(join(d, n)) }
 		app := has("apps.py") || has("models.py") || has("migrations/__init__.py")
 		project := has("manage.py") || has("settings.py") || has("settings/__init__.py")

@@ -186,7 +186,7 @@ func iniSection(data []byte, section string) (map[string][]string, bool) {
 // tests beside it (Jest snapshots with their test files).
 func (m *Model) detectTests() {
 	m.tests = m.readTestConfig()
-	for _, d := range sortedKeys(m.dirs.span) {
+	for _, d := range m.dirs.dirs {
 		name := path.Base(d)
 		if !testDataNames[name] || d == "" {
 			continue
@@ -227,7 +227,16 @@ func (m *Model) conftestChain(p string) []string {
 }
 
 // diffTests compares the collected tests and their conftest.py chains.
-func diffTests(mb, ma *Model, files []string, newOf, origOf func(string) string) []Change {
+func diffTests(mb, ma *Model, files []string, moves map[string]string, newOf, origOf func(string) string) []Change {
+	// Unmoved files keep their collection unless the settings or a
+	// conftest.py move.
+	all := mb.tests.source != "" && newOf(mb.tests.source) != mb.tests.source
+	for f := range moves {
+		all = all || path.Base(f) == "conftest.py"
+	}
+	if !all {
+		files = sortedKeys(moves)
+	}
 	var out []Change
 	for _, f := range files {
 		n := newOf(f)

@@ -140,6 +140,9 @@ func Compute(ctx context.Context, ix *index.Index, moves []Move, opts Options) (
 	}
 	e.removeEmptyDirs()
 	e.depthWarnings()
+	if err := e.conventionChecks(); err != nil {
+		return nil, err
+	}
 	for p, es := range e.edited {
 		e.cs.Edits[p] = dedupe(es)
 	}

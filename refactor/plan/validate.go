@@ -182,6 +182,7 @@ func (v *validator) run() {
 	v.depth(entries)
 	v.cycles(entries)
 	v.splits(entries)
+	v.conventions()
 	// Advance the tree, then look for files moved back where they started.
 	v.t.apply(v.fileMap, v.lineOf)
 	for _, f := range sortedKeys(v.fileMap) {

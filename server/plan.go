@@ -6,7 +6,10 @@ package server
 // the generated flattening suggested for too-deep files.
 
 import (
+	"io/fs"
+	"os"
 	"path"
+	"path/filepath"
 	"strings"
 
 	"go.lsp.dev/protocol"
@@ -14,6 +17,7 @@ import (
 	"github.com/relayout/relayout/parsers"
 	"github.com/relayout/relayout/refactor"
 	"github.com/relayout/relayout/refactor/plan"
+	"github.com/relayout/relayout/refactor/workspace"
 )
 
 // codePlan is the diagnostic code of a problem in the plan.
@@ -24,26 +28,65 @@ const codePlan = "plan"
 // `relayout apply` does before writing anything), and returns a diagnostic
 // per problem on its line of relayout.toml. src is relayout.toml's content.
 func planDiagnostics(ws *refactor.Workspace, src []byte, enc parsers.Encoding) []protocol.Diagnostic {
-	p := plan.FromConfig(ws.Config)
+	p, pending := pendingPhases(ws)
 	if p.Empty() {
 		return nil
 	}
-	fs := ws.FileSet()
-	all := p.Phases()
-	var pending []plan.Phase
-	for i, done := range plan.Applied(fs, all) {
-		if !done {
-			pending = append(pending, all[i])
-		}
-	}
-	probs := plan.ValidatePhases(fs, p.File, pending, plan.ValidateOptions{
-		Rule: ws.DepthRule(), Root: ws.Root, CheckMerge: plan.DefaultMergeCheck, // what `relayout plan check` uses
-	})
+	probs := validatePending(ws, p, pending)
 	out := make([]protocol.Diagnostic, 0, len(probs))
 	for _, pr := range probs {
 		out = append(out, planDiagnostic(pr, src, enc))
 	}
 	return out
+}
+
+// pendingPhases returns the workspace's plan and its phases that are not
+// applied yet, in order: those `relayout apply` would apply. Whether a
+// phase is applied is read from the disk, not from the snapshot, which
+// lags behind the file events of an edit just applied.
+func pendingPhases(ws *refactor.Workspace) (*plan.Plan, []plan.Phase) {
+	p := plan.FromConfig(ws.Config)
+	all := p.Phases()
+	var pending []plan.Phase
+	for i, done := range plan.Applied(onDisk{ws.FileSet(), ws.Root}, all) {
+		if !done {
+			pending = append(pending, all[i])
+		}
+	}
+	return p, pending
+}
+
+// onDisk is a FileSet whose HasFile and HasDir ask the disk.
+type onDisk struct {
+	workspace.FileSet
+	root string
+}
+
+// HasFile implements workspace.FileSet.
+func (d onDisk) HasFile(rel string) bool {
+	st, err := os.Stat(filepath.Join(d.root, filepath.FromSlash(rel)))
+	return err == nil && st.Mode().IsRegular()
+}
+
+// HasDir implements workspace.FileSet: a directory holding a file.
+func (d onDisk) HasDir(rel string) bool {
+	found := false
+	_ = filepath.WalkDir(filepath.Join(d.root, filepath.FromSlash(rel)), func(_ string, de fs.DirEntry, err error) error {
+		if err == nil && de.Type().IsRegular() {
+			found = true
+			return filepath.SkipAll
+		}
+		return nil
+	})
+	return found
+}
+
+// validatePending validates pending phases of p, each against the tree the
+// earlier ones leave, as `relayout apply` and `relayout plan check` do.
+func validatePending(ws *refactor.Workspace, p *plan.Plan, pending []plan.Phase) []plan.Problem {
+	return plan.ValidatePhases(ws.FileSet(), p.File, pending, plan.ValidateOptions{
+		Rule: ws.DepthRule(), Root: ws.Root, CheckMerge: plan.DefaultMergeCheck,
+	})
 }
 
 // planDiagnostic reports one plan problem on its line (line 1 when it is

@@ -33,6 +33,13 @@ func SARIF(rep CheckReport, version string) map[string]any {
 			"locations": loc(u.Path, u.Line, u.Column),
 		})
 	}
+	for _, st := range rep.Stale {
+		results = append(results, map[string]any{
+			"ruleId": "stale-reference", "ruleIndex": 2, "level": "warning",
+			"message":   map[string]any{"text": fmt.Sprintf("stale reference %q: the module moved (now %s)", st.Name, st.Replacements[0])},
+			"locations": loc(st.Path, st.Line, st.Column),
+		})
+	}
 	return map[string]any{
 		"$schema": "https://json.schemastore.org/sarif-2.1.0.json",
 		"version": "2.1.0",
@@ -42,6 +49,7 @@ func SARIF(rep CheckReport, version string) map[string]any {
 				"rules": []any{
 					map[string]any{"id": "too-deep", "name": "TooDeep", "shortDescription": map[string]any{"text": "File nested deeper than the directory depth limit"}},
 					map[string]any{"id": "unresolved-import", "name": "UnresolvedImport", "shortDescription": map[string]any{"text": "Workspace-internal import that names no file"}},
+					map[string]any{"id": "stale-reference", "name": "StaleReference", "shortDescription": map[string]any{"text": "Module path in a string or non-code file naming a module that moved"}},
 				},
 			}},
 			"originalUriBaseIds": map[string]any{"%SRCROOT%": map[string]any{"uri": "file://" + rep.Root + "/"}},

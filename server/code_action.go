@@ -65,6 +65,7 @@ type offer struct {
 	title     string
 	moves     []move.Move
 	command   *protocol.Command
+	edit      *protocol.WorkspaceEdit // an edit known when listing (a quick fix in place)
 	diags     []protocol.Diagnostic
 	preferred bool
 }
@@ -79,6 +80,7 @@ type producer struct {
 // producers is the table of code action producers, in listing order.
 var producers = []producer{
 	{protocol.CodeActionKindQuickFix, suggestedMoves},
+	{protocol.CodeActionKindQuickFix, staleFixes},
 	{protocol.CodeActionKindRefactorMove, planPhaseActions},
 	{protocol.CodeActionKindRefactorMove, planMoves},
 }
@@ -241,6 +243,16 @@ func (s *server) produce(pr producer, c *actionContext) (offers []offer) {
 // with data (and its edit when the client cannot resolve edits), or a
 // relayout.move command for clients without code action literals.
 func (s *server) listAction(ctx context.Context, f *folder, u uri.URI, version *int32, kind protocol.CodeActionKind, o offer, caps clientCaps) protocol.CommandOrCodeAction {
+	if o.edit != nil {
+		if !caps.actionLiterals {
+			return nil // a command could not carry the edit
+		}
+		a := &protocol.CodeAction{Title: o.title, Kind: &kind, Diagnostics: o.diags, Edit: o.edit}
+		if o.preferred {
+			a.IsPreferred = &o.preferred
+		}
+		return a
+	}
 	if o.command != nil {
 		if !caps.applyEdit || !caps.ops.rename {
 			return nil // relayout.applyPlan would fail: the user runs `relayout apply`

@@ -31,7 +31,20 @@ type CheckReport struct {
 	Severity   string             `json:"severity"`
 	Violations []ViolationReport  `json:"violations"`
 	Unresolved []UnresolvedReport `json:"unresolved"`
-	Notes      []NoteReport       `json:"notes"`
+	// Stale are possible references left naming a moved module.
+	Stale []StaleReport `json:"staleReferences"`
+	Notes []NoteReport  `json:"notes"`
+}
+
+// StaleReport is a possible reference (a dotted module path in a string
+// or a non-code file) naming a Python module that moved.
+type StaleReport struct {
+	Path   string `json:"path"`
+	Line   int    `json:"line"`   // 1-based
+	Column int    `json:"column"` // 1-based, in bytes
+	Name   string `json:"name"`
+	// Replacements are the names it probably means now, best first.
+	Replacements []string `json:"replacements"`
 }
 
 // ViolationReport is a file deeper than the limit.
@@ -59,7 +72,7 @@ type NoteReport struct {
 // Check runs the depth rule (and, with opts.Imports, import resolution).
 func Check(ctx context.Context, ws *Workspace, opts CheckOptions) (CheckReport, error) {
 	rep := CheckReport{SchemaVersion: 1, Root: ws.Root, Max: ws.Config.Depth.Max, Severity: ws.Config.Depth.Severity,
-		Violations: []ViolationReport{}, Unresolved: []UnresolvedReport{}, Notes: []NoteReport{}}
+		Violations: []ViolationReport{}, Unresolved: []UnresolvedReport{}, Stale: []StaleReport{}, Notes: []NoteReport{}}
 	in := func(p string) bool {
 		s := strings.TrimSuffix(opts.Scope, "/")
 		return s == "" || s == "." || p == s || strings.HasPrefix(p, s+"/")
@@ -84,6 +97,11 @@ func Check(ctx context.Context, ws *Workspace, opts CheckOptions) (CheckReport, 
 	for _, u := range ix.Unresolved() {
 		if in(u.Path) {
 			rep.Unresolved = append(rep.Unresolved, UnresolvedReport{Path: u.Path, Line: u.Pos.Line + 1, Column: u.Pos.Col + 1, Module: u.Module, Kind: string(u.Kind)})
+		}
+	}
+	for _, st := range StaleReferences(ctx, ix) {
+		if in(st.Path) {
+			rep.Stale = append(rep.Stale, StaleReport{Path: st.Path, Line: st.Line, Column: st.Column, Name: st.Name, Replacements: st.Replacements})
 		}
 	}
 	for _, p := range ix.Files() {

@@ -25,7 +25,9 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/relayout/relayout/refactor"
+	"github.com/relayout/relayout/refactor/config"
 	"github.com/relayout/relayout/refactor/move"
+	"github.com/relayout/relayout/refactor/plan"
 )
 
 // moveTitle is the title of every move action: the old and new paths
@@ -57,10 +59,13 @@ type actionContext struct {
 	diags []protocol.Diagnostic
 }
 
-// offer is one action a producer proposes.
+// offer is one action a producer proposes: moves (an edit resolved
+// lazily) or a command.
 type offer struct {
 	title     string
 	moves     []move.Move
+	command   *protocol.Command
+	edit      *protocol.WorkspaceEdit // an edit known when listing (a quick fix in place)
 	diags     []protocol.Diagnostic
 	preferred bool
 }
@@ -75,7 +80,45 @@ type producer struct {
 // producers is the table of code action producers, in listing order.
 var producers = []producer{
 	{protocol.CodeActionKindQuickFix, suggestedMoves},
+	{protocol.CodeActionKindQuickFix, staleFixes},
+	{protocol.CodeActionKindRefactorMove, planPhaseActions},
 	{protocol.CodeActionKindRefactorMove, planMoves},
+}
+
+// planPhaseActions offers to apply each pending phase of the plan
+// (relayout.applyPlan): on relayout.toml every pending phase, on another
+// file the pending phases that move it.
+func planPhaseActions(c *actionContext) []offer {
+	p, pending := pendingPhases(c.ws)
+	if p.Empty() {
+		return nil
+	}
+	var out []offer
+	for _, ph := range pending {
+		if c.rel != config.FileName && !phaseMoves(ph, c.rel) {
+			continue
+		}
+		cmd := applyPlanCommand(c.f, ph)
+		out = append(out, offer{title: cmd.Title, command: cmd})
+	}
+	return out
+}
+
+// phaseMoves reports whether a phase moves or merges the file rel.
+func phaseMoves(ph plan.Phase, rel string) bool {
+	for _, m := range ph.Moves {
+		if covers(m.From, rel) {
+			return true
+		}
+	}
+	for _, m := range ph.Merges {
+		for _, from := range m.From {
+			if covers(from, rel) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // suggestedMoves offers, for a file deeper than the limit, the entry of
@@ -200,6 +243,25 @@ func (s *server) produce(pr producer, c *actionContext) (offers []offer) {
 // with data (and its edit when the client cannot resolve edits), or a
 // relayout.move command for clients without code action literals.
 func (s *server) listAction(ctx context.Context, f *folder, u uri.URI, version *int32, kind protocol.CodeActionKind, o offer, caps clientCaps) protocol.CommandOrCodeAction {
+	if o.edit != nil {
+		if !caps.actionLiterals {
+			return nil // a command could not carry the edit
+		}
+		a := &protocol.CodeAction{Title: o.title, Kind: &kind, Diagnostics: o.diags, Edit: o.edit}
+		if o.preferred {
+			a.IsPreferred = &o.preferred
+		}
+		return a
+	}
+	if o.command != nil {
+		if !caps.applyEdit || !caps.ops.rename {
+			return nil // relayout.applyPlan would fail: the user runs `relayout apply`
+		}
+		if !caps.actionLiterals {
+			return o.command
+		}
+		return &protocol.CodeAction{Title: o.title, Kind: &kind, Command: *o.command}
+	}
 	if !caps.actionLiterals {
 		return &protocol.Command{Title: o.title, Command: commandMove, Arguments: moveArguments(f.uri, o.moves)}
 	}

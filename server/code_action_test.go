@@ -74,12 +74,25 @@ func codeActions(t *testing.T, list []protocol.CommandOrCodeAction) []*protocol.
 	return out
 }
 
-// byKind returns the single action of kind.
+// moveActions drops the actions that run a command (the plan's phases):
+// what is left are the move actions with edits.
+func moveActions(as []*protocol.CodeAction) []*protocol.CodeAction {
+	var out []*protocol.CodeAction
+	for _, a := range as {
+		if a.Command.Command == "" {
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+// byKind returns the single move action (one with an edit to resolve,
+// not a command) of kind.
 func byKind(t *testing.T, as []*protocol.CodeAction, kind protocol.CodeActionKind) *protocol.CodeAction {
 	t.Helper()
 	var found *protocol.CodeAction
 	for _, a := range as {
-		if a.Kind != nil && *a.Kind == kind {
+		if a.Kind != nil && *a.Kind == kind && a.Command.Command == "" {
 			if found != nil {
 				t.Fatalf("two %s actions", kind)
 			}
@@ -201,7 +214,7 @@ func TestCodeActionsForTooDeepFile(t *testing.T) {
 		t.Fatalf("want the too-deep diagnostic first, got %+v", e.snapshot().diags[u])
 	}
 
-	as := codeActions(t, listActions(e, u))
+	as := moveActions(codeActions(t, listActions(e, u)))
 	if len(as) != 2 {
 		t.Fatalf("%d actions, want the plan entry and the suggestion: %+v", len(as), as)
 	}
@@ -247,7 +260,7 @@ func TestCodeActionsForTooDeepFile(t *testing.T) {
 	}
 
 	// context.only filters by kind.
-	if got := codeActions(t, listActions(e, u, protocol.CodeActionKindRefactor)); len(got) != 1 || *got[0].Kind != protocol.CodeActionKindRefactorMove {
+	if got := moveActions(codeActions(t, listActions(e, u, protocol.CodeActionKindRefactor))); len(got) != 1 || *got[0].Kind != protocol.CodeActionKindRefactorMove {
 		t.Errorf("only refactor: %+v", got)
 	}
 	if got := codeActions(t, listActions(e, u, protocol.CodeActionKindQuickFix)); len(got) != 1 || *got[0].Kind != protocol.CodeActionKindQuickFix {
@@ -410,7 +423,7 @@ func TestEagerEditsWithoutResolveSupport(t *testing.T) {
 	cfg := editorConfig{noResolve: true, noDocumentChanges: true}
 	e, root := openProject(t, cfg, billingTree)
 	u := e.open(root, invoiceRel)
-	as := codeActions(t, listActions(e, u))
+	as := moveActions(codeActions(t, listActions(e, u)))
 	if len(as) != 2 {
 		t.Fatalf("%d actions, want 2", len(as))
 	}
@@ -432,7 +445,7 @@ func TestEagerEditsWithoutResolveSupport(t *testing.T) {
 func TestEagerEditFailureDisablesAction(t *testing.T) {
 	cfg := editorConfig{noResolve: true, resourceOps: []protocol.ResourceOperationKind{}}
 	e, root := openProject(t, cfg, billingTree)
-	as := codeActions(t, listActions(e, e.open(root, invoiceRel)))
+	as := moveActions(codeActions(t, listActions(e, e.open(root, invoiceRel))))
 	if len(as) != 2 {
 		t.Fatalf("%d actions, want 2 (disabled)", len(as))
 	}

@@ -403,6 +403,10 @@ func (e *editor) deleteFile(d *protocol.DeleteFile) error {
 func (c fakeClient) ApplyEdit(ctx context.Context, p *protocol.ApplyWorkspaceEditParams) (*protocol.ApplyWorkspaceEditResult, error) {
 	jsonrpc2.Async(ctx) // applying may call back into the server (echoRenames)
 	c.e.record(func(st *editorState) { st.applyEdits = append(st.applyEdits, *p) })
+	if c.e.cfg.refuseApplyEdit {
+		reason := "the user declined"
+		return &protocol.ApplyWorkspaceEditResult{Applied: false, FailureReason: &reason}, nil
+	}
 	if err := c.e.applyEdit(ctx, &p.Edit, c.e.cfg.echoRenames); err != nil {
 		reason := err.Error()
 		return &protocol.ApplyWorkspaceEditResult{Applied: false, FailureReason: &reason}, nil

@@ -53,7 +53,10 @@ type editorConfig struct {
 	// RenameFile of a workspace edit it applies, it sends
 	// workspace/willRenameFiles and applies the answer first.
 	echoRenames bool
-	cacheDir    string // server parse cache; "": a per-test directory
+	// refuseApplyEdit answers every workspace/applyEdit with applied:
+	// false (a user declining, or an editor failing to apply it).
+	refuseApplyEdit bool
+	cacheDir        string // server parse cache; "": a per-test directory
 }
 
 // progressEvent is one $/progress notification.

@@ -1,6 +1,7 @@
 package server
 
-// execute_command.go: workspace/executeCommand relayout.move. The command
+// execute_command.go: workspace/executeCommand relayout.move (and
+// relayout.applyPlan, apply_plan.go). The move command
 // computes the change set of a move and sends it to the client with
 // workspace/applyEdit, then reports the outcome with window/showMessage:
 // for editors without a code action UI, Neovim's :RelayoutMove, and the
@@ -162,8 +163,12 @@ func (s *server) resolveMoveArgs(a moveArgs) (*folder, []move.Move, error) {
 // window/showMessage. Malformed arguments are an InvalidParams error;
 // everything else is answered with a commandResult.
 func (s *server) ExecuteCommand(ctx context.Context, params *protocol.ExecuteCommandParams) (protocol.LSPAny, error) {
-	if params.Command != commandMove {
-		return nil, jsonrpc2.Errorf(jsonrpc2.InvalidParams, "relayout: unknown command %q (relayout knows %s)", params.Command, commandMove)
+	switch params.Command {
+	case commandApplyPlan:
+		return s.executeApplyPlan(ctx, params.Arguments)
+	case commandMove:
+	default:
+		return nil, jsonrpc2.Errorf(jsonrpc2.InvalidParams, "relayout: unknown command %q (relayout knows %s, %s)", params.Command, commandMove, commandApplyPlan)
 	}
 	a, err := parseMoveArgs(params.Arguments)
 	if err != nil {
@@ -174,7 +179,12 @@ func (s *server) ExecuteCommand(ctx context.Context, params *protocol.ExecuteCom
 		return nil, jsonrpc2.Errorf(jsonrpc2.InvalidParams, "relayout: %s: %v", commandMove, err)
 	}
 	detach(ctx) // computing takes a while and applyEdit calls back into the client
-	res := s.runMove(ctx, f, moves, refactor.MoveOptions{Force: a.Force, Shim: a.Shim}, a.UpdateStrings)
+	return s.commandDone(ctx, s.runMove(ctx, f, moves, refactor.MoveOptions{Force: a.Force, Shim: a.Shim}, a.UpdateStrings))
+}
+
+// commandDone shows a command's outcome with window/showMessage and
+// returns it as the command's result.
+func (s *server) commandDone(ctx context.Context, res commandResult) (protocol.LSPAny, error) {
 	if ctx.Err() != nil {
 		return nil, ctx.Err()
 	}

@@ -17,6 +17,12 @@ import (
 // runCommand sends workspace/executeCommand relayout.move with args.
 func runCommand(e *editor, args ...any) (commandResult, error) {
 	e.t.Helper()
+	return runNamed(e, commandMove, args...)
+}
+
+// runNamed sends workspace/executeCommand name with args.
+func runNamed(e *editor, name string, args ...any) (commandResult, error) {
+	e.t.Helper()
 	raw := make([]protocol.LSPAny, len(args))
 	for i, a := range args {
 		b, err := json.Marshal(a)
@@ -25,7 +31,7 @@ func runCommand(e *editor, args ...any) (commandResult, error) {
 		}
 		raw[i] = b
 	}
-	res, err := e.server.ExecuteCommand(e.ctx(), &protocol.ExecuteCommandParams{Command: commandMove, Arguments: raw})
+	res, err := e.server.ExecuteCommand(e.ctx(), &protocol.ExecuteCommandParams{Command: name, Arguments: raw})
 	var cr commandResult
 	if err == nil {
 		if uerr := json.Unmarshal(res, &cr); uerr != nil {

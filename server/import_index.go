@@ -84,6 +84,7 @@ func (s *server) buildIndex(ctx context.Context, f *folder, ws *refactor.Workspa
 		p.End("failed: " + err.Error())
 	default:
 		s.log.Debug("import index built", zap.String("folder", f.path), zap.Int("files", len(ix.Files())))
+		s.replaceDiagnostics(staleID(f), staleDiagnostics(f.ctx, f.path, ix, s.encoding())) // ctx is released by now
 		p.End(fmt.Sprintf("%d source files indexed", len(ix.Files())))
 	}
 }

@@ -109,7 +109,7 @@ func (s *server) capabilities() protocol.ServerCapabilities {
 			CodeActionKinds: []protocol.CodeActionKind{protocol.CodeActionKindRefactorMove, protocol.CodeActionKindQuickFix},
 			ResolveProvider: &resolve,
 		},
-		ExecuteCommandProvider: protocol.ExecuteCommandOptions{Commands: []string{commandMove}},
+		ExecuteCommandProvider: protocol.ExecuteCommandOptions{Commands: []string{commandMove, commandApplyPlan}},
 		Workspace: &protocol.WorkspaceOptions{
 			WorkspaceFolders: &protocol.WorkspaceFoldersServerCapabilities{
 				Supported:           &supported,

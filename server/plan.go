@@ -6,7 +6,10 @@ package server
 // the generated flattening suggested for too-deep files.
 
 import (
+	"io/fs"
+	"os"
 	"path"
+	"path/filepath"
 	"strings"
 
 	"go.lsp.dev/protocol"
@@ -14,26 +17,76 @@ import (
 	"github.com/relayout/relayout/parsers"
 	"github.com/relayout/relayout/refactor"
 	"github.com/relayout/relayout/refactor/plan"
+	"github.com/relayout/relayout/refactor/workspace"
 )
 
 // codePlan is the diagnostic code of a problem in the plan.
 const codePlan = "plan"
 
 // planDiagnostics validates the phases of the workspace's plan that are
-// not applied yet through plan.Check (what `relayout plan --check` and
+// not applied yet (plan.Check, what `relayout plan --check` and
 // `relayout apply` ask), and returns a diagnostic
 // per problem on its line of relayout.toml. src is relayout.toml's content.
 func planDiagnostics(ws *refactor.Workspace, src []byte, enc parsers.Encoding) []protocol.Diagnostic {
-	p := plan.FromConfig(ws.Config)
+	p, pending := pendingPhases(ws)
 	if p.Empty() {
 		return nil
 	}
-	probs := plan.Check(ws.FileSet(), p, plan.ValidateOptions{Rule: ws.DepthRule(), Root: ws.Root}).Problems
+	probs := validatePending(ws, p, pending)
 	out := make([]protocol.Diagnostic, 0, len(probs))
 	for _, pr := range probs {
 		out = append(out, planDiagnostic(pr, src, enc))
 	}
 	return out
+}
+
+// pendingPhases returns the workspace's plan and its phases that are not
+// applied yet, in order: those `relayout apply` would apply. Whether a
+// phase is applied is read from the disk, not from the snapshot, which
+// lags behind the file events of an edit just applied.
+func pendingPhases(ws *refactor.Workspace) (*plan.Plan, []plan.Phase) {
+	p := plan.FromConfig(ws.Config)
+	if p.Empty() {
+		return p, nil
+	}
+	st := plan.Check(onDisk{ws.FileSet(), ws.Root}, p, planOptions(ws))
+	return p, st.Pending
+}
+
+// planOptions are the validation options of the workspace's plan.
+func planOptions(ws *refactor.Workspace) plan.ValidateOptions {
+	return plan.ValidateOptions{Rule: ws.DepthRule(), Root: ws.Root}
+}
+
+// onDisk is a FileSet whose HasFile and HasDir ask the disk.
+type onDisk struct {
+	workspace.FileSet
+	root string
+}
+
+// HasFile implements workspace.FileSet.
+func (d onDisk) HasFile(rel string) bool {
+	st, err := os.Stat(filepath.Join(d.root, filepath.FromSlash(rel)))
+	return err == nil && st.Mode().IsRegular()
+}
+
+// HasDir implements workspace.FileSet: a directory holding a file.
+func (d onDisk) HasDir(rel string) bool {
+	found := false
+	_ = filepath.WalkDir(filepath.Join(d.root, filepath.FromSlash(rel)), func(_ string, de fs.DirEntry, err error) error {
+		if err == nil && de.Type().IsRegular() {
+			found = true
+			return filepath.SkipAll
+		}
+		return nil
+	})
+	return found
+}
+
+// validatePending validates pending phases of p, each against the tree the
+// earlier ones leave, as `relayout apply` and `relayout plan check` do.
+func validatePending(ws *refactor.Workspace, p *plan.Plan, pending []plan.Phase) []plan.Problem {
+	return plan.ValidatePhases(ws.FileSet(), p.File, pending, planOptions(ws))
 }
 
 // planDiagnostic reports one plan problem on its line (line 1 when it is

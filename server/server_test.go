@@ -70,7 +70,7 @@ func TestCapabilitiesAdvertiseOnlyWhatIsImplemented(t *testing.T) {
 	if fmt.Sprint(ca["codeActionKinds"]) != "[refactor.move quickfix]" || ca["resolveProvider"] != true {
 		t.Errorf("codeActionProvider = %v, want refactor.move and quickfix with resolve", ca)
 	}
-	if got := fmt.Sprint(caps["executeCommandProvider"]); got != "map[commands:[relayout.move]]" {
+	if got := fmt.Sprint(caps["executeCommandProvider"]); got != "map[commands:[relayout.move relayout.applyPlan]]" {
 		t.Errorf("executeCommandProvider = %s", got)
 	}
 	if err := e.shutdownExit(); err != nil {

@@ -165,6 +165,7 @@ func (s *server) runFolder(f *folder) {
 		case <-f.ctx.Done():
 			if f.removed.Load() {
 				s.replaceDiagnostics(f.id, nil)
+				s.replaceDiagnostics(staleID(f), nil)
 			}
 			return
 		case <-f.dirty:

@@ -95,11 +95,14 @@ func runCheck(e *env, args []string) int {
 		for _, u := range rep.Unresolved {
 			fmt.Fprintf(e.stdout, "%s:%d:%d: unresolved import %q\n", u.Path, u.Line, u.Column, u.Module)
 		}
+		for _, st := range rep.Stale {
+			fmt.Fprintf(e.stdout, "%s:%d:%d: stale reference %q: the module moved (now %s)\n", st.Path, st.Line, st.Column, st.Name, strings.Join(st.Replacements, " or "))
+		}
 		for _, n := range rep.Notes {
 			fmt.Fprintf(e.stderr, "relayout: note: %s: %s\n", n.Path, n.Message)
 		}
 	}
-	if len(rep.Violations) > 0 || len(rep.Unresolved) > 0 {
+	if len(rep.Violations) > 0 || len(rep.Unresolved) > 0 || len(rep.Stale) > 0 {
 		return ExitFindings
 	}
 	return ExitOK

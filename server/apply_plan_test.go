@@ -1,0 +1,263 @@
+package server
+
+import (
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"go.lsp.dev/protocol"
+)
+
+// planTree is a two-language workspace (a Python backend under src/, a
+// TypeScript frontend under web/ with a tsconfig alias) whose relayout.toml
+// holds a three-phase plan: a Python module, then TS files and a folder,
+// then a Python package with an entry point and a Procfile line naming it.
+var planTree = map[string]string{
+	"relayout.toml": `[[move]]
+from = "src/app/backend/core/util/text.py"
+to = "src/app/text.py"
+phase = 1
+
+[[move]]
+from = "web/src/lib/format/date/fmt.ts"
+to = "web/src/lib/fmt.ts"
+phase = 2
+
+[[move]]
+from = "web/src/components/ui/widgets"
+to = "web/src/widgets"
+phase = 2
+
+[[move]]
+from = "src/app/backend/api/server"
+to = "src/app/server"
+phase = 3
+`,
+	"pyproject.toml": `[project]
+name = "app"
+version = "0"
+
+[project.scripts]
+app-serve = "app.backend.api.server.main:run"
+
+[tool.setuptools.packages.find]
+where = ["src"]
+`,
+	"Procfile":                               "web: gunicorn app.backend.api.server.main:run\n",
+	"src/app/__init__.py":                    "",
+	"src/app/backend/__init__.py":            "",
+	"src/app/backend/api/__init__.py":        "",
+	"src/app/backend/api/server/__init__.py": "",
+	"src/app/backend/api/server/main.py":     "from app.backend.core.util.text import slug\n\n\ndef run():\n    return slug(\"X\")\n",
+	"src/app/backend/core/__init__.py":       "",
+	"src/app/backend/core/util/__init__.py":  "",
+	"src/app/backend/core/util/text.py":      "def slug(s):\n    return s.lower()\n",
+	"src/app/cli.py":                         "from app.backend.api.server import main\n\nprint(main.run())\n",
+	"web/tsconfig.json":                      `{"compilerOptions": {"strict": true, "noEmit": true, "target": "es2020", "module": "esnext", "moduleResolution": "bundler", "baseUrl": ".", "paths": {"@lib/*": ["src/lib/*"]}}, "include": ["src"]}` + "\n",
+	"web/src/lib/format/date/fmt.ts":         "export const fmt = (d: number): string => String(d);\n",
+	"web/src/components/ui/widgets/Card.ts":  "import { fmt } from '@lib/format/date/fmt';\nimport { badge } from './Badge';\n\nexport const card = fmt(1) + badge;\n",
+	"web/src/components/ui/widgets/Badge.ts": "export const badge = 'b';\n",
+	"web/src/index.ts":                       "import { card } from './components/ui/widgets/Card';\n\nconsole.log(card);\n",
+}
+
+// cliApplyTree runs `relayout apply` (the real binary) on a copy of files
+// and returns the resulting tree.
+func cliApplyTree(t *testing.T, files map[string]string, args ...string) map[string][]byte {
+	t.Helper()
+	root := t.TempDir()
+	writeTree(t, root, files)
+	cmd := exec.Command(relayoutBin, append([]string{"apply", "--root", root}, args...)...)
+	cmd.Env = append(os.Environ(), "XDG_CACHE_HOME="+t.TempDir())
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("relayout apply: %v\n%s", err, out)
+	}
+	return readTree(t, root)
+}
+
+// checkWorkspaceWorks runs the programs' own checks on the plan tree once
+// the plan is applied: Python imports (the CLI module and every
+// pyproject entry point), and `tsc --noEmit` on the frontend.
+func checkWorkspaceWorks(t *testing.T, root string) {
+	t.Helper()
+	py := exec.Command("python3", "-c", `
+import importlib, sys, tomllib
+sys.dont_write_bytecode = True
+import app.cli
+with open("pyproject.toml", "rb") as f:
+    scripts = tomllib.load(f)["project"]["scripts"]
+for name, ref in scripts.items():
+    mod, _, attr = ref.partition(":")
+    getattr(importlib.import_module(mod), attr)()
+`)
+	py.Dir = root
+	py.Env = append(os.Environ(), "PYTHONPATH="+filepath.Join(root, "src"), "PYTHONDONTWRITEBYTECODE=1")
+	if out, err := py.CombinedOutput(); err != nil {
+		t.Errorf("python imports and entry points: %v\n%s", err, out)
+	}
+	proc, _ := os.ReadFile(filepath.Join(root, "Procfile"))
+	if !strings.Contains(string(proc), "app.server.main:run") {
+		t.Errorf("Procfile still names the old module:\n%s", proc)
+	}
+	tsc := os.Getenv("RELAYOUT_TSC")
+	if tsc == "" {
+		var err error
+		if tsc, err = exec.LookPath("tsc"); err != nil {
+			t.Skip("tsc not found: set RELAYOUT_TSC or put tsc on PATH")
+		}
+	}
+	cmd := exec.Command(tsc, "--noEmit", "-p", filepath.Join(root, "web"))
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Errorf("tsc --noEmit: %v\n%s", err, out)
+	}
+}
+
+// TestApplyPlanOverStdio: an editor lists the code actions of
+// relayout.toml (one per pending phase), then runs relayout.applyPlan over
+// the real binary's stdio, applying each workspace/applyEdit like VS Code
+// (echoing its renames as willRenameFiles); the tree ends as `relayout
+// apply` leaves it, and the programs still work.
+func TestApplyPlanOverStdio(t *testing.T) {
+	want := cliApplyTree(t, planTree)
+	root := t.TempDir()
+	writeTree(t, root, planTree)
+	e, sp := startServe(t)
+	e.initialize(editorConfig{echoRenames: true}, root)
+	e.awaitEnds(1)
+
+	toml := e.open(root, "relayout.toml")
+	var titles []string
+	var cmd *protocol.Command
+	for _, a := range codeActions(t, listActions(e, toml)) {
+		titles = append(titles, a.Title)
+		if a.Command.Command == commandApplyPlan && cmd == nil {
+			c := a.Command
+			cmd = &c
+		}
+		if a.Kind == nil || *a.Kind != protocol.CodeActionKindRefactorMove {
+			t.Errorf("action %q has kind %v, want refactor.move", a.Title, a.Kind)
+		}
+	}
+	wantTitles := []string{
+		"Apply restructuring plan phase 1 (1 move)",
+		"Apply restructuring plan phase 2 (2 moves)",
+		"Apply restructuring plan phase 3 (1 move)",
+	}
+	if !equalStrings(titles, wantTitles) {
+		t.Fatalf("actions on relayout.toml:\n%s\nwant:\n%s", strings.Join(titles, "\n"), strings.Join(wantTitles, "\n"))
+	}
+	// A file a pending phase moves offers that phase.
+	var onFile []string
+	for _, a := range codeActions(t, listActions(e, fileURI(root, "web/src/components/ui/widgets/Card.ts"), protocol.CodeActionKindRefactorMove)) {
+		if a.Command.Command == commandApplyPlan {
+			onFile = append(onFile, a.Title)
+		}
+	}
+	if !equalStrings(onFile, wantTitles[1:2]) {
+		t.Errorf("plan actions on Card.ts: %q, want %q", onFile, wantTitles[1:2])
+	}
+
+	// The whole plan: no phase argument.
+	res, err := runNamed(e, commandApplyPlan, map[string]any{"folder": string(fileURI(root, ""))})
+	if err != nil || !res.Applied {
+		t.Fatalf("relayout.applyPlan: %+v %v\nstderr:\n%s", res, err, sp.stderr.String())
+	}
+	e.saveAll()
+	if n := len(e.snapshot().applyEdits); n != 3 {
+		t.Errorf("%d workspace/applyEdit requests, want one per phase (3)", n)
+	}
+	if d := diffTrees(readTree(t, root), want); d != "" {
+		t.Fatalf("tree after relayout.applyPlan differs from `relayout apply`:\n%s", d)
+	}
+	for i, ans := range e.snapshot().echoAnswers {
+		if len(ans.DocumentChanges) != 0 {
+			t.Errorf("echo %d answered with edits", i)
+		}
+	}
+
+	// Everything is applied now: no action is left, and running again
+	// skips every phase as `relayout apply` does.
+	for _, a := range codeActions(t, listActions(e, toml)) {
+		if a.Command.Command == commandApplyPlan {
+			t.Errorf("action %q offered for an applied plan", a.Title)
+		}
+	}
+	again, err := runNamed(e, commandApplyPlan, map[string]any{"folder": string(fileURI(root, ""))})
+	if err != nil || !again.Applied || strings.Count(again.Message, "already applied") != 3 {
+		t.Errorf("second relayout.applyPlan: %+v %v", again, err)
+	}
+	sp.stop(t, e)
+	checkWorkspaceWorks(t, root)
+}
+
+// TestApplyPlanPhaseAndFailures: one phase at a time matches `relayout
+// apply --phase N`; an invalid plan stops before anything changes with its
+// problems by line; a refusing editor stops the plan; an editor without
+// workspace/applyEdit is told to run `relayout apply`.
+func TestApplyPlanPhaseAndFailures(t *testing.T) {
+	want := cliApplyTree(t, planTree, "--phase", "2")
+	e, root := openProject(t, editorConfig{}, planTree)
+	res, err := runNamed(e, commandApplyPlan, map[string]any{"folder": string(fileURI(root, "")), "phase": 2})
+	if err != nil || !res.Applied {
+		t.Fatalf("phase 2: %+v %v", res, err)
+	}
+	if d := diffTrees(readTree(t, root), want); d != "" {
+		t.Fatalf("tree after phase 2 differs from `relayout apply --phase 2`:\n%s", d)
+	}
+	if msg := e.snapshot().progress; len(msg) == 0 {
+		t.Errorf("no $/progress while applying")
+	}
+
+	// A later phase whose source is gone: nothing runs, the line is named.
+	bad := map[string]string{}
+	for p, c := range planTree {
+		bad[p] = c
+	}
+	bad["relayout.toml"] += "\n[[move]]\nfrom = \"src/app/missing.py\"\nto = \"src/app/other.py\"\nphase = 3\n"
+	e2, root2 := openProject(t, editorConfig{}, bad)
+	before := readTree(t, root2)
+	res, err = runNamed(e2, commandApplyPlan, map[string]any{"folder": string(fileURI(root2, ""))})
+	if err != nil || res.Applied || !strings.Contains(res.Message, "relayout.toml:21:") || !strings.Contains(res.Message, "nothing applied") {
+		t.Errorf("invalid plan: %+v %v", res, err)
+	}
+	if d := diffTrees(readTree(t, root2), before); d != "" {
+		t.Errorf("an invalid plan changed the tree:\n%s", d)
+	}
+
+	// The editor refuses phase 1's edit: the plan stops there.
+	e3, root3 := openProject(t, editorConfig{refuseApplyEdit: true}, planTree)
+	res, err = runNamed(e3, commandApplyPlan, map[string]any{"folder": string(fileURI(root3, ""))})
+	if err != nil || res.Applied || !strings.Contains(res.Message, "phase 1 not applied: the editor refused the edit: the user declined") ||
+		!strings.Contains(res.Message, "2 later phases not run") {
+		t.Errorf("refused edit: %+v %v", res, err)
+	}
+	if n := len(e3.snapshot().applyEdits); n != 1 {
+		t.Errorf("%d applyEdit requests after a refusal, want 1", n)
+	}
+
+	e4, root4 := openProject(t, editorConfig{noApplyEdit: true}, planTree)
+	_, err = runNamed(e4, commandApplyPlan, map[string]any{"folder": string(fileURI(root4, ""))})
+	if err == nil || !strings.Contains(err.Error(), "run `relayout apply`") {
+		t.Errorf("without applyEdit: %v, want an error saying to run relayout apply", err)
+	}
+}
+
+// TestApplyPlanArguments: malformed arguments are InvalidParams.
+func TestApplyPlanArguments(t *testing.T) {
+	e, root := openProject(t, editorConfig{}, planTree)
+	for _, args := range [][]any{nil, {"x", "y"}, {map[string]any{"phase": 1}}, {map[string]any{"folder": "/not/a/folder"}}} {
+		raw := make([]protocol.LSPAny, len(args))
+		for i, a := range args {
+			raw[i], _ = json.Marshal(a)
+		}
+		_, err := e.server.ExecuteCommand(e.ctx(), &protocol.ExecuteCommandParams{Command: commandApplyPlan, Arguments: raw})
+		if rpcCode(err) != -32602 {
+			t.Errorf("%v: err = %v, want InvalidParams", args, err)
+		}
+	}
+	if res, err := runNamed(e, commandApplyPlan, map[string]any{"folder": string(fileURI(root, "")), "phase": 9}); err != nil || res.Applied || !strings.Contains(res.Message, "no phase 9") {
+		t.Errorf("phase 9: %+v %v", res, err)
+	}
+}

@@ -25,6 +25,7 @@ import (
 	"fmt"
 	iofs "io/fs"
 	"os"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -301,6 +302,41 @@ func BenchmarkIndexCached(b *testing.B) {
 			b.ReportMetric(float64(len(efs.changed)), "reparsed/op")
 		})
 	}
+}
+
+// BenchmarkIndexMemory reports the heap an index of the whole workspace
+// holds once built (bytes/file: per Python/TS file, after a GC, with the
+// workspace listing already open and not counted). The build reads a warm
+// parse cache; without KeepSources no file content is kept.
+func BenchmarkIndexMemory(b *testing.B) {
+	ws := benchWorkspace(b)
+	w := open(b, ws)
+	ctx := context.Background()
+	cache, err := index.OpenCache(b.TempDir())
+	if err != nil {
+		b.Fatal(err)
+	}
+	if _, err := index.Build(ctx, w.FileSet(), w.Config, index.Options{Cache: cache}); err != nil {
+		b.Fatal(err)
+	}
+	var perFile float64
+	loop(b, func() {
+		var before, after runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&before)
+		ix, err := index.Build(ctx, w.FileSet(), w.Config, index.Options{Cache: cache})
+		if err != nil {
+			b.Fatal(err)
+		}
+		runtime.GC()
+		runtime.ReadMemStats(&after)
+		if len(ix.Files()) != ws.Python+ws.TypeScript {
+			b.Fatalf("%d files indexed, want %d", len(ix.Files()), ws.Python+ws.TypeScript)
+		}
+		perFile = float64(after.HeapAlloc-before.HeapAlloc) / float64(len(ix.Files()))
+		runtime.KeepAlive(ix)
+	})
+	b.ReportMetric(perFile, "bytes/file")
 }
 
 // computeMove benchmarks move.Compute alone on the full index (as the

@@ -63,7 +63,8 @@ type File struct {
 	// Skip says why the file was not parsed ("" when it was).
 	Skip workspace.SkipReason
 
-	src []byte // the parsed content, with Options.KeepSources
+	src    []byte // the parsed content, with Options.KeepSources
+	packed []byte // Imports packed (packImports) in an index's own files
 }
 
 // Index is an immutable snapshot of the import graph of one workspace:
@@ -141,7 +142,7 @@ func parseAll(ctx context.Context, fs workspace.FileSet, todo []string, opts Opt
 	if jobs <= 0 {
 		jobs = runtime.GOMAXPROCS(0)
 	}
-	p := &parser{fs: fs, opts: opts, strs: newInterner()}
+	p := &parser{fs: fs, opts: opts}
 	if d, ok := fs.(workspace.DiskFiles); ok {
 		p.disk = d
 	}
@@ -214,7 +215,6 @@ type parser struct {
 	disk workspace.DiskFiles // nil when fs is not on disk
 	opts Options
 	pack *pack // nil without a cache
-	strs *interner
 }
 
 // parse indexes one file: from the cache when its entry matches the file's
@@ -243,7 +243,7 @@ func (p *parser) parse(ctx context.Context, rel string) (*File, error) {
 	}
 	if cached != nil && info != nil && !p.opts.KeepSources && cached.ModTime != 0 &&
 		cached.Size == info.Size() && cached.ModTime == info.ModTime().UnixNano() {
-		return p.fromEntry(file, cached), nil
+		return fromEntry(file, cached), nil
 	}
 	src, err := p.fs.ReadFile(rel)
 	if err != nil {
@@ -266,7 +266,7 @@ func (p *parser) parse(ctx context.Context, rel string) (*File, error) {
 			e.Skip, e.Result, e.Pos = cached.Skip, cached.Result, cached.Pos
 			p.pack.put(e)
 		}
-		return p.fromEntry(file, cached), nil
+		return fromEntry(file, cached), nil
 	}
 	if r := workspace.Classify(src); r != workspace.SkipNone {
 		e.Skip = string(r)
@@ -289,11 +289,11 @@ func (p *parser) parse(ctx context.Context, rel string) (*File, error) {
 	if p.pack != nil {
 		p.pack.put(e)
 	}
-	return p.fromEntry(file, e), nil
+	return fromEntry(file, e), nil
 }
 
-// fromEntry fills file from a parse result, interning its strings.
-func (p *parser) fromEntry(file *File, e *entry) *File {
+// fromEntry fills file from a parse result.
+func fromEntry(file *File, e *entry) *File {
 	file.Hash = e.Hash
 	if e.Skip != "" {
 		file.Skip = workspace.SkipReason(e.Skip)
@@ -305,50 +305,20 @@ func (p *parser) fromEntry(file *File, e *entry) *File {
 	file.Errors = e.Result.Errors
 	file.Imports = make([]Import, len(e.Result.Refs))
 	for i, ref := range e.Result.Refs {
-		ref.Kind = parsers.Kind(p.strs.get(string(ref.Kind)))
-		ref.Module = p.strs.get(ref.Module)
-		ref.Alias = p.strs.get(ref.Alias)
-		if len(ref.Names) > 0 {
-			names := make([]parsers.Name, len(ref.Names))
-			for j, n := range ref.Names {
-				n.Name, n.Alias = p.strs.get(n.Name), p.strs.get(n.Alias)
-				names[j] = n
-			}
-			ref.Names = names
-		}
 		file.Imports[i] = Import{Ref: ref, Matched: ref.Module, Pos: e.Pos[i]}
 	}
 	return file
 }
 
-// interner shares equal strings (module names, imported names) between
-// the files of an index.
-type interner struct {
-	mu sync.Mutex
-	m  map[string]string
-}
-
-func newInterner() *interner { return &interner{m: map[string]string{}} }
-
-func (in *interner) get(s string) string {
-	if s == "" {
-		return ""
-	}
-	in.mu.Lock()
-	defer in.mu.Unlock()
-	if v, ok := in.m[s]; ok {
-		return v
-	}
-	in.m[s] = s
-	return s
-}
-
-// link resolves every import and builds the reverse index.
+// link resolves every import of every file on all cores, packs the
+// imports and builds the reverse index. ix.files must be ix's own (fresh
+// or cloned) files.
 func (ix *Index) link() {
 	files := make([]*File, 0, len(ix.files))
 	for _, f := range ix.files {
 		files = append(files, f)
 	}
+	targets := make([][]string, len(files))
 	var next atomic.Int64
 	var wg sync.WaitGroup
 	for w := 0; w < runtime.GOMAXPROCS(0); w++ {
@@ -356,14 +326,14 @@ func (ix *Index) link() {
 		go func() {
 			defer wg.Done()
 			for i := int(next.Add(1)) - 1; i < len(files); i = int(next.Add(1)) - 1 {
-				ix.ResolveFile(files[i])
+				targets[i] = ix.seal(files[i])
 			}
 		}()
 	}
 	wg.Wait()
 	ix.importers = map[string][]string{}
-	for _, f := range files {
-		for _, t := range targetsOf(f) {
+	for i, f := range files {
+		for _, t := range targets[i] {
 			ix.importers[t] = append(ix.importers[t], f.Path)
 		}
 	}
@@ -372,8 +342,20 @@ func (ix *Index) link() {
 	}
 }
 
-// targetsOf returns the distinct workspace targets f references.
-func targetsOf(f *File) []string {
+// seal resolves the imports of f (unpacking them first when packed),
+// packs them and returns the distinct workspace targets they reference.
+func (ix *Index) seal(f *File) []string {
+	if f.Imports == nil {
+		f.Imports = unpackImports(f.packed)
+	}
+	ix.ResolveFile(f)
+	targets := targetsOf(f.Imports)
+	f.packed, f.Imports = packImports(f.Imports), nil
+	return targets
+}
+
+// targetsOf returns the distinct workspace targets of imps.
+func targetsOf(imps []Import) []string {
 	var out []string
 	seen := map[string]bool{}
 	add := func(t workspace.Target) {
@@ -382,7 +364,7 @@ func targetsOf(f *File) []string {
 			out = append(out, t.Path)
 		}
 	}
-	for _, imp := range f.Imports {
+	for _, imp := range imps {
 		add(imp.Target)
 		for _, t := range imp.NameTargets {
 			add(t)
@@ -462,8 +444,17 @@ func (ix *Index) Source(rel string) ([]byte, bool) {
 	return src, true
 }
 
-// File returns the indexed file, or nil.
-func (ix *Index) File(rel string) *File { return ix.files[rel] }
+// File returns the indexed file, or nil. Each call unpacks the file's
+// imports into a new File the caller may keep.
+func (ix *Index) File(rel string) *File {
+	f := ix.files[rel]
+	if f == nil {
+		return nil
+	}
+	c := *f
+	c.Imports, c.packed = unpackImports(f.packed), nil
+	return &c
+}
 
 // Files returns the indexed file paths, sorted.
 func (ix *Index) Files() []string {
@@ -492,8 +483,7 @@ type Unresolved struct {
 func (ix *Index) Unresolved() []Unresolved {
 	var out []Unresolved
 	for _, p := range ix.Files() {
-		f := ix.files[p]
-		for _, imp := range f.Imports {
+		for _, imp := range unpackImports(ix.files[p].packed) {
 			if imp.Target.Status != workspace.Unresolved || imp.Kind == parsers.PyString || imp.Kind == parsers.PyAttribute {
 				continue
 			}

@@ -102,16 +102,15 @@ func (ix *Index) Update(ctx context.Context, ch Change, opts Options) (*Index, e
 	next.importers = maps.Clone(ix.importers)
 	for _, f := range parsed {
 		if old := ix.files[f.Path]; old != nil {
-			for _, t := range targetsOf(old) {
+			for _, t := range targetsOf(unpackImports(old.packed)) {
 				next.importers[t] = slices.DeleteFunc(slices.Clone(next.importers[t]), func(s string) bool { return s == f.Path })
 				if len(next.importers[t]) == 0 {
 					delete(next.importers, t)
 				}
 			}
 		}
-		next.ResolveFile(f)
 		next.files[f.Path] = f
-		for _, t := range targetsOf(f) {
+		for _, t := range next.seal(f) {
 			list := slices.Clone(next.importers[t])
 			i, _ := slices.BinarySearch(list, f.Path)
 			next.importers[t] = slices.Insert(list, i, f.Path)
@@ -146,11 +145,10 @@ func (ix *Index) Verify(ctx context.Context, files []string, opts Options) (*Ind
 	return ix.Update(ctx, Change{Changed: changed, Removed: removed}, opts)
 }
 
-// clone returns a copy of f whose imports can be resolved again without
-// touching f.
+// clone returns a copy of f whose imports can be resolved and packed again
+// without touching f (packed bytes are never modified, only replaced).
 func (f *File) clone() *File {
 	c := *f
-	c.Imports = slices.Clone(f.Imports)
 	return &c
 }
 

@@ -257,6 +257,20 @@ func (e *editedFS) ReadFile(rel string) ([]byte, error) {
 	return append(data, fmt.Sprintf("\n%s edit %d\n", c, e.gen)...), nil
 }
 
+// warmCache returns a parse cache in a temporary directory filled with
+// every file of w.
+func warmCache(b *testing.B, w *refactor.Workspace) *index.Cache {
+	b.Helper()
+	cache, err := index.OpenCache(b.TempDir())
+	if err != nil {
+		b.Fatal(err)
+	}
+	if _, err := index.Build(context.Background(), w.FileSet(), w.Config, index.Options{Cache: cache}); err != nil {
+		b.Fatal(err)
+	}
+	return cache
+}
+
 // BenchmarkIndexCached is a restart with a warm on-disk parse cache
 // (index.Cache in a temporary directory): files whose size and mtime match
 // their cache entry are not read, every reference is resolved, and only
@@ -266,13 +280,7 @@ func BenchmarkIndexCached(b *testing.B) {
 	ws := benchWorkspace(b)
 	w := open(b, ws)
 	ctx := context.Background()
-	cache, err := index.OpenCache(b.TempDir())
-	if err != nil {
-		b.Fatal(err)
-	}
-	if _, err := index.Build(ctx, w.FileSet(), w.Config, index.Options{Cache: cache}); err != nil {
-		b.Fatal(err)
-	}
+	cache := warmCache(b, w)
 	for _, pct := range []int{0, 1} {
 		name := "unchanged"
 		if pct > 0 {
@@ -312,13 +320,7 @@ func BenchmarkIndexMemory(b *testing.B) {
 	ws := benchWorkspace(b)
 	w := open(b, ws)
 	ctx := context.Background()
-	cache, err := index.OpenCache(b.TempDir())
-	if err != nil {
-		b.Fatal(err)
-	}
-	if _, err := index.Build(ctx, w.FileSet(), w.Config, index.Options{Cache: cache}); err != nil {
-		b.Fatal(err)
-	}
+	cache := warmCache(b, w)
 	var perFile float64
 	loop(b, func() {
 		var before, after runtime.MemStats

@@ -28,7 +28,7 @@ import (
 const CacheDirEnv = "RELAYOUT_CACHE_DIR"
 
 // packFormat changes whenever the pack's encoding changes.
-const packFormat = "pack1"
+const packFormat = "pack2"
 
 // packShards is the number of files a workspace's pack is split into, by
 // path hash: shards load in parallel and a build rewrites only the shards
@@ -174,12 +174,12 @@ type entry struct {
 	Size, ModTime int64
 	Hash          [sha256.Size]byte
 	// Skip is the reason a readable file was not parsed (binary,
-	// minified); Result is nil then.
-	Skip   string
-	Result *parsers.Result
-	// Pos holds the 0-based line and byte column of each reference's
-	// Span.Start, parallel to Result.Refs.
-	Pos []parsers.Position
+	// minified).
+	Skip string
+	// Imports are the file's references, unresolved, packed
+	// (packImports); Errors its syntax error ranges.
+	Imports []byte
+	Errors  []parsers.Span
 }
 
 // pack is the loaded cache of one workspace.

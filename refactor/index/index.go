@@ -263,7 +263,7 @@ func (p *parser) parse(ctx context.Context, rel string) (*File, error) {
 	}
 	if cached != nil && cached.Hash == e.Hash {
 		if cached.ModTime != e.ModTime || cached.Size != e.Size {
-			e.Skip, e.Result, e.Pos = cached.Skip, cached.Result, cached.Pos
+			e.Skip, e.Imports, e.Errors = cached.Skip, cached.Imports, cached.Errors
 			p.pack.put(e)
 		}
 		return fromEntry(file, cached), nil
@@ -279,12 +279,12 @@ func (p *parser) parse(ctx context.Context, rel string) (*File, error) {
 			file.Skip = workspace.SkipReason(fmt.Sprintf("not parsed: %v", err))
 			return file, nil
 		}
-		e.Result = res
 		lines := parsers.NewLines(src)
-		e.Pos = make([]parsers.Position, len(res.Refs))
+		imps := make([]Import, len(res.Refs))
 		for i, ref := range res.Refs {
-			e.Pos[i] = lines.Position(ref.Span.Start, parsers.UTF8)
+			imps[i] = Import{Ref: ref, Matched: ref.Module, Pos: lines.Position(ref.Span.Start, parsers.UTF8)}
 		}
+		e.Imports, e.Errors = packImports(imps), res.Errors
 	}
 	if p.pack != nil {
 		p.pack.put(e)
@@ -292,21 +292,11 @@ func (p *parser) parse(ctx context.Context, rel string) (*File, error) {
 	return fromEntry(file, e), nil
 }
 
-// fromEntry fills file from a parse result.
+// fromEntry fills file from a parse result; its imports stay packed
+// until resolved (Index.seal).
 func fromEntry(file *File, e *entry) *File {
-	file.Hash = e.Hash
-	if e.Skip != "" {
-		file.Skip = workspace.SkipReason(e.Skip)
-		return file
-	}
-	if e.Result == nil {
-		return file
-	}
-	file.Errors = e.Result.Errors
-	file.Imports = make([]Import, len(e.Result.Refs))
-	for i, ref := range e.Result.Refs {
-		file.Imports[i] = Import{Ref: ref, Matched: ref.Module, Pos: e.Pos[i]}
-	}
+	file.Hash, file.Skip = e.Hash, workspace.SkipReason(e.Skip)
+	file.packed, file.Errors = e.Imports, e.Errors
 	return file
 }
 
@@ -345,7 +335,7 @@ func (ix *Index) link() {
 // seal resolves the imports of f (unpacking them first when packed),
 // packs them and returns the distinct workspace targets they reference.
 func (ix *Index) seal(f *File) []string {
-	if f.Imports == nil {
+	if f.Imports == nil && f.packed != nil {
 		f.Imports = unpackImports(f.packed)
 	}
 	ix.ResolveFile(f)

@@ -65,6 +65,9 @@ type File struct {
 
 	src    []byte // the parsed content, with Options.KeepSources
 	packed []byte // Imports packed (packImports) in an index's own files
+	// size and mtime (Unix ns) of the file on disk when read; mtime is 0
+	// when unknown or too recent to trust (Refresh then checks the hash).
+	size, mtime int64
 }
 
 // Index is an immutable snapshot of the import graph of one workspace:
@@ -235,6 +238,9 @@ func (p *parser) parse(ctx context.Context, rel string) (*File, error) {
 	}
 	if info != nil && info.Size() > max {
 		file.Skip = workspace.SkipTooLarge
+		if time.Since(info.ModTime()) > racyWindow {
+			file.size, file.mtime = info.Size(), info.ModTime().UnixNano()
+		}
 		return file, nil
 	}
 	var cached *entry
@@ -243,6 +249,7 @@ func (p *parser) parse(ctx context.Context, rel string) (*File, error) {
 	}
 	if cached != nil && info != nil && !p.opts.KeepSources && cached.ModTime != 0 &&
 		cached.Size == info.Size() && cached.ModTime == info.ModTime().UnixNano() {
+		file.size, file.mtime = cached.Size, cached.ModTime
 		return fromEntry(file, cached), nil
 	}
 	src, err := p.fs.ReadFile(rel)
@@ -258,6 +265,7 @@ func (p *parser) parse(ctx context.Context, rel string) (*File, error) {
 	if info != nil && info.Size() == e.Size && time.Since(info.ModTime()) > racyWindow {
 		e.ModTime = info.ModTime().UnixNano()
 	}
+	file.size, file.mtime = e.Size, e.ModTime
 	if p.opts.KeepSources {
 		file.src = src
 	}

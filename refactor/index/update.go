@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"fmt"
 	"maps"
+	"reflect"
 	"slices"
 
 	"github.com/relayout/relayout/parsers"
@@ -39,7 +40,7 @@ func (ix *Index) Update(ctx context.Context, ch Change, opts Options) (*Index, e
 		next.FS = ch.FS
 	}
 	relink := false
-	if ch.Config != nil && ch.Config != ix.cfg {
+	if ch.Config != nil && !reflect.DeepEqual(ch.Config, ix.cfg) {
 		next.cfg, relink = ch.Config, true
 	}
 	for _, p := range ch.Removed {
@@ -143,6 +144,35 @@ func (ix *Index) Verify(ctx context.Context, files []string, opts Options) (*Ind
 		return ix, nil
 	}
 	return ix.Update(ctx, Change{Changed: changed, Removed: removed}, opts)
+}
+
+// Refresh returns the snapshot of the workspace fs holds now, with
+// configuration cfg, when what changed since ix is not known (a re-read of
+// the folder): files added or removed are found from fs's listing; the
+// others are changed when their size or mtime on disk differs from when
+// they were parsed (or, for a file not on disk or with a recent mtime,
+// when their content hash does). Then Update.
+func (ix *Index) Refresh(ctx context.Context, fs workspace.FileSet, cfg *config.Config, opts Options) (*Index, error) {
+	disk, _ := fs.(workspace.DiskFiles)
+	var changed []string
+	for p, f := range ix.files {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		if !fs.HasFile(p) {
+			continue // removed: Update sees it in the listing
+		}
+		if disk != nil && f.mtime != 0 {
+			if info, err := disk.Stat(p); err == nil && info.Size() == f.size && info.ModTime().UnixNano() == f.mtime {
+				continue
+			}
+		}
+		if src, err := fs.ReadFile(p); err == nil && sha256.Sum256(src) == f.Hash {
+			continue
+		}
+		changed = append(changed, p)
+	}
+	return ix.Update(ctx, Change{FS: fs, Config: cfg, Changed: changed}, opts)
 }
 
 // clone returns a copy of f whose imports can be resolved and packed again

@@ -2,6 +2,8 @@ package index
 
 import (
 	"maps"
+	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/relayout/relayout/refactor/config"
@@ -100,4 +102,45 @@ func TestSourceAndVerify(t *testing.T) {
 	if !ok || string(src) != "import { b } from './lib/b';\n" || next.File("web/a.ts").Imports[0].Module != "./lib/b" {
 		t.Errorf("after Verify: source %q (%v), imports %+v", src, ok, next.File("web/a.ts").Imports)
 	}
+}
+
+// TestRefreshEqualsBuild: a re-read of a folder on disk (files edited,
+// added and removed, a configuration file changed) gives the snapshot a
+// fresh build gives, parsing only what changed.
+func TestRefreshEqualsBuild(t *testing.T) {
+	root := diskSample(t)
+	ix, err := Build(t.Context(), openDisk(t, root), config.Default(), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	same := openDisk(t, root)
+	if _, err := ix.Refresh(t.Context(), same, config.Default(), Options{}); err != nil {
+		t.Fatal(err)
+	}
+	if n := same.reads.Load(); n > 2 {
+		t.Errorf("a refresh with nothing changed read %d files", n)
+	}
+	for rel, content := range map[string]string{
+		"src/app/main.py":   "from app import util\nimport app.gone\n",
+		"src/app/gone.py":   "",
+		"web/lib/c.ts":      "import { b } from './b';\n",
+		"web/tsconfig.json": "{\"compilerOptions\": {\"baseUrl\": \".\", \"paths\": {\"@/*\": [\"./lib/*\"]}}}\n",
+	} {
+		if err := writeFile(root, rel, content); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.Remove(filepath.Join(root, "tests/test_x.py")); err != nil {
+		t.Fatal(err)
+	}
+	fs := openDisk(t, root)
+	got, err := ix.Refresh(t.Context(), fs, config.Default(), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := Build(t.Context(), openDisk(t, root), config.Default(), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sameIndex(t, want, got)
 }

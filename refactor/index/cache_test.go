@@ -76,6 +76,16 @@ func sameIndex(t *testing.T, a, b *Index) {
 	}
 }
 
+// sameAsFresh fails unless ix equals a fresh build of the tree at root.
+func sameAsFresh(t *testing.T, root string, ix *Index) {
+	t.Helper()
+	want, err := Build(t.Context(), openDisk(t, root), config.Default(), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sameIndex(t, want, ix)
+}
+
 func TestCacheRestartReadsNothing(t *testing.T) {
 	root := diskSample(t)
 	c, err := OpenCache(t.TempDir())
@@ -129,11 +139,7 @@ func TestCacheNoticesChanges(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want, err := Build(t.Context(), openDisk(t, root), config.Default(), Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	sameIndex(t, want, got)
+	sameAsFresh(t, root, got)
 	if mods := got.File("src/app/main.py").Imports[0].Module; mods != "re" {
 		t.Errorf("first import of main.py = %q, want re", mods)
 	}

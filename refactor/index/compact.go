@@ -163,6 +163,25 @@ func (u *unpacker) target() workspace.Target {
 	return t
 }
 
+// slab hands out sub-slices of one allocation, so that unpacking a file
+// costs a few allocations rather than three per import.
+type slab[T any] struct {
+	buf  []T
+	size int // allocation size
+}
+
+func (s *slab[T]) take(n int) []T {
+	if n == 0 {
+		return []T{} // empty, not nil, as packed
+	}
+	if cap(s.buf)-len(s.buf) < n {
+		s.buf = make([]T, 0, max(n, s.size))
+	}
+	l := len(s.buf)
+	s.buf = s.buf[:l+n]
+	return s.buf[l : l+n : l+n]
+}
+
 // unpackImports reverses packImports.
 func unpackImports(b []byte) []Import {
 	if len(b) == 0 {
@@ -170,6 +189,9 @@ func unpackImports(b []byte) []Import {
 	}
 	u := &unpacker{b: b}
 	imps := make([]Import, u.uint())
+	spans := slab[parsers.Span]{size: 2 * len(imps)}
+	names := slab[parsers.Name]{size: len(imps)}
+	targets := slab[workspace.Target]{size: len(imps) / 2}
 	for i := range imps {
 		imp := &imps[i]
 		if k := u.uint(); k == 0 {
@@ -181,14 +203,14 @@ func unpackImports(b []byte) []Import {
 		imp.Level = u.uint()
 		imp.Span = u.span()
 		if n := u.count(); n >= 0 {
-			imp.Parts = make([]parsers.Span, n)
+			imp.Parts = spans.take(n)
 			for j := range imp.Parts {
 				imp.Parts[j] = u.span()
 			}
 		}
 		imp.Stmt = u.span()
 		if n := u.count(); n >= 0 {
-			imp.Names = make([]parsers.Name, n)
+			imp.Names = names.take(n)
 			for j := range imp.Names {
 				nm := &imp.Names[j]
 				nm.Name = u.str()
@@ -210,7 +232,7 @@ func unpackImports(b []byte) []Import {
 		}
 		imp.Target = u.target()
 		if n := u.count(); n >= 0 {
-			imp.NameTargets = make([]workspace.Target, n)
+			imp.NameTargets = targets.take(n)
 			for j := range imp.NameTargets {
 				imp.NameTargets[j] = u.target()
 			}

@@ -128,10 +128,7 @@ func gitListing(tb testing.TB, root string) []string {
 	if err != nil {
 		tb.Fatalf("git ls-files: %v", err)
 	}
-	var files []string
-	for _, l := range strings.Split(strings.TrimSpace(string(out)), "\n") {
-		files = append(files, l)
-	}
+	files := strings.Split(strings.TrimSpace(string(out)), "\n")
 	sort.Strings(files)
 	return files
 }

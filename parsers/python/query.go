@@ -11,6 +11,8 @@ import (
 
 	sitter "github.com/smacker/go-tree-sitter"
 	"github.com/smacker/go-tree-sitter/python"
+
+	"github.com/relayout/relayout/parsers"
 )
 
 //go:embed queries/*.scm
@@ -205,3 +207,10 @@ func compileQuery(lang *sitter.Language, name string, src []byte) (*query, error
 	}
 	return cq, nil
 }
+
+// QueriesHash is the hex SHA-256 of the embedded queries (queries/*.scm):
+// it changes whenever what Extract matches may change, so caches of
+// extraction results key on it.
+func QueriesHash() string { return queriesHash() }
+
+var queriesHash = parsers.HashOnce(queryFiles, "queries/*.scm")

@@ -255,3 +255,10 @@ func compile(lang *sitter.Language) (*query, error) {
 	}
 	return cq, nil
 }
+
+// QueriesHash is the hex SHA-256 of the embedded queries (queries/*.scm):
+// it changes whenever what Extract matches may change, so caches of
+// extraction results key on it.
+func QueriesHash() string { return queriesHash() }
+
+var queriesHash = parsers.HashOnce(queryFiles, "queries/*.scm")

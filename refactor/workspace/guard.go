@@ -7,8 +7,6 @@ import (
 	"path"
 	"path/filepath"
 	"strings"
-
-	"github.com/go-git/go-git/v5/plumbing/format/gitignore"
 )
 
 // Reserved are directory names a move may never write into, whatever the
@@ -23,14 +21,14 @@ var Reserved = []string{".git", ".relayout-journal"}
 type Guard struct {
 	root string
 	opts Options
-	pats map[string][]gitignore.Pattern // dir → patterns in force inside it
-	dirs map[string]string              // dir → first excluded ancestor-or-self ("" none)
+	pats map[string][]ignoreRule // dir → patterns in force inside it
+	dirs map[string]string       // dir → first excluded ancestor-or-self ("" none)
 }
 
 // NewGuard returns a Guard for the workspace at root (absolute) walked
 // with opts.
 func NewGuard(root string, opts Options) *Guard {
-	return &Guard{root: root, opts: opts, pats: map[string][]gitignore.Pattern{}, dirs: map[string]string{}}
+	return &Guard{root: root, opts: opts, pats: map[string][]ignoreRule{}, dirs: map[string]string{}}
 }
 
 // Reserved returns the first component of rel that is a Reserved
@@ -91,19 +89,19 @@ func (g *Guard) excludedEntry(rel string, isDir bool) bool {
 		}
 	}
 	w := &walker{root: g.root, opts: g.opts, patterns: g.patterns(ParentDir(rel))}
-	return w.excluded(rel, name, isDir, gitignore.NewMatcher(w.patterns))
+	return w.excluded(rel, name, isDir)
 }
 
 // patterns returns the ignore patterns in force inside directory dir ("" is
 // the root): .git/info/exclude and every .gitignore from the root down.
-func (g *Guard) patterns(dir string) []gitignore.Pattern {
+func (g *Guard) patterns(dir string) []ignoreRule {
 	if g.opts.NoGitignore {
 		return nil
 	}
 	if ps, ok := g.pats[dir]; ok {
 		return ps
 	}
-	var ps []gitignore.Pattern
+	var ps []ignoreRule
 	var domain []string
 	if dir == "" {
 		ps, _ = readIgnoreFile(filepath.Join(g.root, ".git", "info", "exclude"), nil) // a bad one fails the walk

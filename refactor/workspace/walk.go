@@ -87,7 +87,7 @@ type walker struct {
 	ctx      context.Context
 	root     string
 	opts     Options
-	patterns []gitignore.Pattern
+	patterns []ignoreRule
 	visiting map[string]bool // real paths of directories on the current path
 	out      *Listing
 }
@@ -155,7 +155,6 @@ func (w *walker) dir(rel, real string) error {
 		w.patterns = append(w.patterns, ps...)
 	}
 	defer func() { w.patterns = w.patterns[:saved] }()
-	matcher := gitignore.NewMatcher(w.patterns)
 
 	for _, e := range entries {
 		name := e.Name()
@@ -197,7 +196,7 @@ func (w *walker) dir(rel, real string) error {
 			}
 			size = info.Size()
 		}
-		if w.excluded(child, name, isDir, matcher) {
+		if w.excluded(child, name, isDir) {
 			continue
 		}
 		if isDir {
@@ -222,7 +221,7 @@ func (w *walker) isAncestorReal(real string) bool {
 	return real == w.root || w.visiting[real]
 }
 
-func (w *walker) excluded(rel, name string, isDir bool, m gitignore.Matcher) bool {
+func (w *walker) excluded(rel, name string, isDir bool) bool {
 	if !w.opts.NoDefaultExcludes && isDir {
 		for _, d := range DefaultExcludes {
 			if name == d {
@@ -247,10 +246,69 @@ func (w *walker) excluded(rel, name string, isDir bool, m gitignore.Matcher) boo
 			}
 		}
 	}
-	if len(w.patterns) > 0 && m.Match(strings.Split(rel, "/"), isDir) {
-		return true
+	return ignored(w.patterns, rel, isDir)
+}
+
+// ignoreRule is one compiled .gitignore line: the pattern and a literal
+// substring every path it matches contains, which rules most patterns out
+// with one substring search instead of a glob match per path component.
+type ignoreRule struct {
+	pattern gitignore.Pattern
+	literal string
+}
+
+// ignored reports whether the last rule matching rel (the rules of the
+// deepest .gitignore last, later lines after earlier ones) excludes it, as
+// gitignore.Matcher does.
+func ignored(rules []ignoreRule, rel string, isDir bool) bool {
+	var parts []string
+	for i := len(rules) - 1; i >= 0; i-- {
+		r := &rules[i]
+		if !strings.Contains(rel, r.literal) {
+			continue
+		}
+		if parts == nil {
+			parts = strings.Split(rel, "/")
+		}
+		if res := r.pattern.Match(parts, isDir); res != gitignore.NoMatch {
+			return res == gitignore.Exclude
+		}
 	}
 	return false
+}
+
+// requiredLiteral returns the longest run of literal characters within one
+// path component of a .gitignore pattern (outside wildcards, bracket
+// expressions and escapes, without the negation): any path the pattern
+// matches contains it. "" when the pattern has none.
+func requiredLiteral(line string) string {
+	line = strings.TrimSpace(line)
+	line = strings.TrimPrefix(line, "!")
+	best, cur := "", strings.Builder{}
+	flush := func() {
+		if cur.Len() > len(best) {
+			best = cur.String()
+		}
+		cur.Reset()
+	}
+	for i := 0; i < len(line); i++ {
+		switch c := line[i]; c {
+		case '*', '?', '\\', '/':
+			flush()
+			if c == '\\' {
+				i++ // the escaped character: not counted, to stay safe
+			}
+		case '[':
+			flush()
+			for i < len(line) && line[i] != ']' {
+				i++
+			}
+		default:
+			cur.WriteByte(c)
+		}
+	}
+	flush()
+	return best
 }
 
 func isPythonPackage(dir string) bool {
@@ -277,7 +335,7 @@ func within(root, p string) bool {
 // readIgnoreFile parses a .gitignore-style file; a missing one has no
 // patterns. It is read with ReadRegular: a pipe or a huge file is an error
 // rather than a hang.
-func readIgnoreFile(file string, domain []string) ([]gitignore.Pattern, error) {
+func readIgnoreFile(file string, domain []string) ([]ignoreRule, error) {
 	if st, err := os.Stat(file); err != nil || st.IsDir() {
 		return nil, nil // missing (or a directory, which git ignores too)
 	}
@@ -288,14 +346,14 @@ func readIgnoreFile(file string, domain []string) ([]gitignore.Pattern, error) {
 	if err != nil {
 		return nil, err
 	}
-	var ps []gitignore.Pattern
+	var ps []ignoreRule
 	sc := bufio.NewScanner(bytes.NewReader(data))
 	for sc.Scan() {
 		line := strings.TrimRight(sc.Text(), "\r")
 		if strings.HasPrefix(line, "#") || strings.TrimSpace(line) == "" {
 			continue
 		}
-		ps = append(ps, gitignore.ParsePattern(line, domain))
+		ps = append(ps, ignoreRule{pattern: gitignore.ParsePattern(line, domain), literal: requiredLiteral(line)})
 	}
 	return ps, nil
 }

@@ -264,9 +264,15 @@ func changeSetToChanges(cs *edit.ChangeSet, b editBasis, enc parsers.Encoding) (
 //     (Neovim 0.7 skips every rename that has it);
 //  5. CreateFile (and content) for new files at paths the renames vacated
 //     (shims);
-//  6. DeleteFile for the other deleted files;
-//  7. DeleteFile (ignoreIfNotExists, not recursive) for emptyDirs, the
-//     directories that are empty on disk once the change set is applied.
+//  6. DeleteFile for the other deleted files, except those inside a
+//     directory of step 7;
+//  7. DeleteFile (ignoreIfNotExists) for the topmost of emptyDirs, the
+//     directories that are empty on disk once the change set is applied,
+//     each once; recursive when what it still holds after the renames
+//     (emptied subdirectories, files of step 6 it covers) is part of the
+//     edit. VS Code validates a run of deletes before performing any, so
+//     a non-recursive delete of a directory whose children are deleted in
+//     the same run fails and VS Code ignores the whole edit.
 //
 // Operations the client cannot apply (ops) are left out and described in
 // the returned notes; renames are the caller's to require.
@@ -349,19 +355,59 @@ func changeSetToDocumentChanges(cs *edit.ChangeSet, steps []edit.Rename, emptyDi
 		create(c)
 	}
 
+	tops, covers := topDirs(emptyDirs, otherDeletes)
 	for _, d := range otherDeletes {
 		if !ops.delete {
 			notes = append(notes, fmt.Sprintf("%s not deleted: the editor cannot delete files", d))
 			continue
 		}
+		if covered(tops, d) {
+			continue
+		}
 		out = append(out, &protocol.DeleteFile{Kind: "delete", URI: b.uri(d)})
 	}
-	for _, d := range emptyDirs {
+	for _, d := range tops {
 		if !ops.delete {
 			notes = append(notes, fmt.Sprintf("empty directory %s not removed: the editor cannot delete files", d))
 			continue
 		}
-		out = append(out, &protocol.DeleteFile{Kind: "delete", URI: b.uri(d), Options: &protocol.DeleteFileOptions{IgnoreIfNotExists: &yes}})
+		opts := &protocol.DeleteFileOptions{IgnoreIfNotExists: &yes}
+		if covers[d] {
+			opts.Recursive = &yes
+		}
+		out = append(out, &protocol.DeleteFile{Kind: "delete", URI: b.uri(d), Options: opts})
 	}
 	return out, notes, nil
+}
+
+// topDirs returns the directories of emptyDirs that are not below another
+// one (in emptyDirs' order), and for each whether it still holds something
+// once the renames are done: another of emptyDirs or a file of deletes.
+// Everything below a top directory is then removed by its one recursive
+// delete.
+func topDirs(emptyDirs, deletes []string) (tops []string, holds map[string]bool) {
+	holds = map[string]bool{}
+	for _, d := range emptyDirs {
+		if covered(emptyDirs, d) {
+			continue
+		}
+		tops = append(tops, d)
+		for _, x := range append(append([]string(nil), emptyDirs...), deletes...) {
+			if strings.HasPrefix(x, d+"/") {
+				holds[d] = true
+				break
+			}
+		}
+	}
+	return tops, holds
+}
+
+// covered reports whether p lies strictly below one of dirs.
+func covered(dirs []string, p string) bool {
+	for _, d := range dirs {
+		if strings.HasPrefix(p, d+"/") {
+			return true
+		}
+	}
+	return false
 }

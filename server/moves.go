@@ -168,8 +168,8 @@ func (m *computedMove) summary() string {
 	for _, p := range m.cs.EditedFiles() {
 		refs += len(m.cs.Edits[p])
 	}
-	return fmt.Sprintf("%d files moved, %d references rewritten in %d files, %d created, %d deleted",
-		len(m.cs.Renames), refs, len(m.cs.EditedFiles()), len(m.cs.Creates), len(m.cs.Deletes))
+	return fmt.Sprintf("%s moved, %s rewritten in %s, %d created, %d deleted",
+		count(len(m.cs.Renames), "file"), count(refs, "reference"), count(len(m.cs.EditedFiles()), "file"), len(m.cs.Creates), len(m.cs.Deletes))
 }
 
 // computeMove computes the change set of moves in folder f. The folder is

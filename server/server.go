@@ -432,3 +432,12 @@ func (lspCodec) Unmarshal(data []byte, v any) error {
 	}
 	return protocol.Unmarshal(data, v)
 }
+
+// count is n followed by noun, pluralised with an "s" unless n is 1 ("1
+// file", "2 files").
+func count(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
+}

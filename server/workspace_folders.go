@@ -289,7 +289,7 @@ func (s *server) refresh(f *folder) {
 		s.showMessage(ctx, protocol.MessageTypeError, fmt.Sprintf("relayout: cannot open %s: %v", f.path, res.err))
 	}
 	if res.ws != nil {
-		p.End(fmt.Sprintf("%d files, %d too deep", len(res.ws.Listing.Files), deep))
+		p.End(fmt.Sprintf("%s, %d too deep", count(len(res.ws.Listing.Files), "file"), deep))
 		s.startIndex(f, res.ws)
 	} else {
 		p.End("failed")

@@ -79,6 +79,38 @@ local FILES = {
   ['use.py'] = 'from app.core.mod import v\nprint(v)\n',
 }
 
+-- Regular packages nested three deep around one module (step 6).
+local NESTED = {
+  ['api/__init__.py'] = '',
+  ['api/v1/__init__.py'] = '',
+  ['api/v1/routes/__init__.py'] = '',
+  ['api/v1/routes/users.py'] = 'def users():\n    return 7\n',
+  ['app.py'] = 'from api.v1.routes.users import users\n\nprint(users())\n',
+}
+
+-- snapshot lists every folder (trailing /) and file with its content below dir,
+-- sorted, skipping __pycache__ and Neovim's own files: two trees compare as strings.
+local function snapshot(dir)
+  local out = {}
+  local function walk(d, prefix)
+    local h = vim.loop.fs_scandir(d)
+    while h do
+      local name, typ = vim.loop.fs_scandir_next(h)
+      if not name then break end
+      local rel = prefix .. name
+      if typ == 'directory' then
+        if name ~= '__pycache__' then table.insert(out, rel .. '/'); walk(d .. '/' .. name, rel .. '/') end
+      else
+        local f = io.open(d .. '/' .. name); local text = f and f:read('*a') or '?'; if f then f:close() end
+        table.insert(out, rel .. ' = ' .. text)
+      end
+    end
+  end
+  walk(dir, '')
+  table.sort(out)
+  return table.concat(out, '\n')
+end
+
 local function too_deep(bufnr)
   return vim.tbl_filter(function(d)
     local code = d.code or (d.user_data and d.user_data.lsp and d.user_data.lsp.code)
@@ -220,6 +252,23 @@ local function main()
     end
   end
   if not has_python then skip('python3 not installed: imports not run') end
+
+  -- 6. a move that empties nested regular packages: the tree must be the CLI's
+  -- (the CLI runs on a copy taken before the move), empty folders and orphan
+  -- __init__.py files included
+  if can_move then
+    for rel, text in pairs(NESTED) do write(rel, text) end
+    local copy = vim.fn.tempname()
+    vim.fn.system({ 'cp', '-a', root, copy })
+    local out = vim.fn.system({ 'sh', '-c', 'cd "$1" && "$2" move api/v1/routes/users.py users.py', 'sh', copy, bin })
+    check(vim.v.shell_error == 0, 'the CLI made the reference move', out)
+    vim.cmd('edit api/v1/routes/users.py')
+    vim.cmd('RelayoutMove users.py')
+    vim.cmd('silent! wall')
+    local want, got = snapshot(copy), snapshot(root)
+    check(got == want, 'a move emptying nested folders leaves the CLI\'s tree', got .. '\n--- CLI:\n' .. want)
+    vim.fn.delete(copy, 'rf')
+  end
 
   for _, c in ipairs(relayout.clients()) do
     if vim.fn.has('nvim-0.11') == 1 then c:stop() else c.stop() end

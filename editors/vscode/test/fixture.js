@@ -93,6 +93,38 @@ function tree(root) {
   return out.sort();
 }
 
+/** snapshot maps every file under root (slash-separated, __pycache__
+ * skipped) to its content, and lists every directory (with a trailing
+ * slash), so two trees compare byte for byte, empty folders included. */
+function snapshot(root) {
+  const out = {};
+  const walk = (d) => {
+    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+      const p = path.join(d, e.name);
+      const rel = path.relative(root, p).split(path.sep).join('/');
+      if (e.isDirectory()) {
+        if (e.name === '__pycache__') continue;
+        out[`${rel}/`] = '';
+        walk(p);
+      } else out[rel] = fs.readFileSync(p, 'utf8');
+    }
+  };
+  walk(root);
+  return out;
+}
+
+/** cliMove runs `relayout move from to` on a fresh copy of the fixture
+ * (plus extra) and returns its snapshot: what the editors must leave. */
+function cliMove(extra, from, to) {
+  const root = makeWorkspace(extra);
+  try {
+    cp.execFileSync(relayoutBinary(), ['move', '--root', root, from, to], { cwd: root, stdio: 'pipe' });
+    return snapshot(root);
+  } finally {
+    fs.rmSync(root, { recursive: true, force: true });
+  }
+}
+
 const hasPython = cp.spawnSync('python3', ['--version']).status === 0;
 
-module.exports = { FILES, MAX, makeWorkspace, level, relayoutBinary, runMain, tree, hasPython, repoRoot };
+module.exports = { FILES, MAX, makeWorkspace, level, relayoutBinary, runMain, tree, snapshot, cliMove, hasPython, repoRoot };

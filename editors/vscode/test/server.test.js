@@ -11,7 +11,7 @@ const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const path = require('node:path');
 const { startServer, kindOf, uri, fsPath } = require('./lsp-client');
-const { makeWorkspace, level, relayoutBinary, runMain, tree, hasPython, MAX, FILES } = require('./fixture');
+const { makeWorkspace, level, relayoutBinary, runMain, tree, snapshot, cliMove, hasPython, MAX, FILES } = require('./fixture');
 
 // "Move module and fix imports: a → b", optionally followed by where the move
 // comes from: "(suggested: …)" or "(plan phase N, relayout.toml:L)".
@@ -341,6 +341,38 @@ test('executeCommand relayout.move: the server sends workspace/applyEdit and the
   assert.ok(!s.exists(from) && s.exists(to), tree(s.root).join(' '));
   assert.equal(runMain(s.root), EXPECTED_OUTPUT);
   await waitDiagnosticsFollow(s, from, to);
+});
+
+// A move that empties nested folders: VS Code validates a run of deletes
+// before performing any, so one delete per emptied folder (or a file delete
+// followed by its folder's) makes it ignore the whole edit. The tree must be
+// the CLI's, byte for byte.
+const NESTED = {
+  'api/__init__.py': '',
+  'api/v1/__init__.py': '',
+  'api/v1/routes/__init__.py': '',
+  'api/v1/routes/users.py': 'def users():\n    return 7\n',
+  'app.py': 'from api.v1.routes.users import users\n\nprint(users())\n',
+};
+
+for (const [from, to] of [['api/v1/routes/users.py', 'users.py'], ['api', 'service/api']]) test(`executeCommand relayout.move ${from} → ${to}: emptying nested folders, applied like VS Code, tree identical to the CLI`, async (t) => {
+  const s = await session(t, { extra: NESTED });
+  if (skipUnless(t, s.c.commands().includes('relayout.move'), 'the relayout.move command')) return;
+  const res = await s.c.request(s.c.P.ExecuteCommandRequest.type, {
+    command: 'relayout.move',
+    arguments: [uri(s.root), from, to],
+  });
+  assert.equal(s.c.applyEdits.length, 1, 'exactly one workspace/applyEdit');
+  assert.ok(res && res.applied === true, `the command reports success: ${JSON.stringify(res)}`);
+  assert.doesNotMatch(res.message ?? '', /\b1 files\b/, 'plural agrees with the count');
+  const deletes = s.c.applyEdits[0].edit.documentChanges.filter((ch) => ch.kind === 'delete');
+  for (const a of deletes) {
+    for (const b of deletes) {
+      assert.ok(a === b || !fsPath(b.uri).startsWith(fsPath(a.uri) + path.sep), `deletes ${a.uri} and ${b.uri} inside it`);
+    }
+  }
+  assert.deepEqual(snapshot(s.root), cliMove(NESTED, from, to), 'the editor leaves the CLI\'s tree');
+  assert.ok(!s.exists('api'), 'the emptied folders are gone');
 });
 
 test('executeCommand relayout.move: a move that cannot be made changes nothing and says why', async (t) => {

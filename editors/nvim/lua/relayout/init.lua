@@ -270,7 +270,19 @@ function M.move(from, to, opts)
     local caps = client.server_capabilities or client.resolved_capabilities or {}
     local ops = caps.workspace and caps.workspace.fileOperations
     local cmds = caps.executeCommandProvider and caps.executeCommandProvider.commands or {}
-    if ops and ops.willRename and not native_file_operations() then
+    if vim.tbl_contains(cmds, 'relayout.move') and not renamed_by_server then
+      -- The server moves the file itself through workspace/applyEdit: one edit holding
+      -- the renames, the import fixes and the deletions (orphan __init__.py files,
+      -- emptied folders), the same as VS Code's Move Module and the CLI.
+      local root = client.config.root_dir
+      local r = request_sync(client, 'workspace/executeCommand', {
+        command = 'relayout.move', arguments = { vim.uri_from_fname(root), from, to },
+      }, o.timeout_ms, 0)
+      if not r or r.err or (type(r.result) == 'table' and r.result.applied == false) then
+        return fail('the move failed: ' .. vim.inspect(r and (r.err or r.result.message)))
+      end
+      renamed_by_server = true
+    elseif ops and ops.willRename and not native_file_operations() and not renamed_by_server then
       local r, err = request_sync(client, 'workspace/willRenameFiles', { files = files }, o.timeout_ms, 0)
       if not r or r.err then
         return fail('the server failed to prepare the move, nothing changed: ' .. vim.inspect((r and r.err) or err))
@@ -280,16 +292,6 @@ function M.move(from, to, opts)
         vim.lsp.util.apply_workspace_edit(r.result, client.offset_encoding or 'utf-16')
         updated = updated + #(r.result.documentChanges or vim.tbl_keys(r.result.changes or {}))
       end
-    elseif vim.tbl_contains(cmds, 'relayout.move') and not renamed_by_server then
-      -- No willRename: the server moves the file itself through workspace/applyEdit.
-      local root = client.config.root_dir
-      local r = request_sync(client, 'workspace/executeCommand', {
-        command = 'relayout.move', arguments = { vim.uri_from_fname(root), from, to },
-      }, o.timeout_ms, 0)
-      if not r or r.err or (type(r.result) == 'table' and r.result.applied == false) then
-        return fail('the move failed: ' .. vim.inspect(r and (r.err or r.result.message)))
-      end
-      renamed_by_server = true
     end
   end
   if not renamed_by_server then
@@ -308,8 +310,10 @@ function M.move(from, to, opts)
       end
     end
   end
-  vim.notify(string.format('relayout: moved %s -> %s (%d files updated)', vim.fn.fnamemodify(from, ':~:.'),
-    vim.fn.fnamemodify(to, ':~:.'), updated), vim.log.levels.INFO)
+  if not renamed_by_server then -- else the server said what it did (window/showMessage)
+    vim.notify(string.format('relayout: moved %s -> %s (%d %s updated)', vim.fn.fnamemodify(from, ':~:.'),
+      vim.fn.fnamemodify(to, ':~:.'), updated, updated == 1 and 'file' or 'files'), vim.log.levels.INFO)
+  end
   return true
 end
 

@@ -103,26 +103,54 @@ func relToURI(root, rel string) uri.URI {
 	return pathToURI(filepath.Join(root, filepath.FromSlash(rel)))
 }
 
-// uriToPath returns the absolute filesystem path of a file URI.
+// uriToPath returns the absolute filesystem path of a file URI. A relative
+// one (file:relative) and one naming a remote host (file://host/path) are
+// refused.
 func uriToPath(u uri.URI) (string, error) {
 	if !u.IsFile() {
 		return "", fmt.Errorf("uri %s: not a file URI", u)
 	}
+	if err := checkFileURI(string(u)); err != nil {
+		return "", err
+	}
 	p := u.FsPath()
-	if p == "" || !filepath.IsAbs(p) {
-		return "", fmt.Errorf("uri %s: not an absolute path", u)
+	if p == "" || !filepath.IsAbs(p) || strings.HasPrefix(p, "//") {
+		return "", fmt.Errorf("uri %s: not an absolute local path", u)
 	}
 	return filepath.Clean(p), nil
 }
 
 // stringToURI parses a URI sent as a plain string (file operation params
-// carry strings, not URI values).
+// carry strings, not URI values). A relative file URI is refused: the
+// parser would read file:relative as file:///relative.
 func stringToURI(s string) (uri.URI, error) {
+	if err := checkFileURI(s); err != nil {
+		return "", err
+	}
 	u, err := uri.Parse(s)
 	if err != nil {
 		return "", fmt.Errorf("parse uri %q: %w", s, err)
 	}
 	return u, nil
+}
+
+// checkFileURI refuses a file URI whose path is not absolute (file:x, a
+// relative reference) or that names a host other than localhost.
+func checkFileURI(s string) error {
+	if len(s) < 5 || !strings.EqualFold(s[:5], "file:") {
+		return nil
+	}
+	rest := s[5:]
+	switch {
+	case !strings.HasPrefix(rest, "/"):
+		return fmt.Errorf("uri %q: a file URI needs an absolute path (file:///...)", s)
+	case strings.HasPrefix(rest, "//"):
+		host, _, _ := strings.Cut(rest[2:], "/")
+		if host != "" && !strings.EqualFold(host, "localhost") {
+			return fmt.Errorf("uri %q: files on another host (%s) are not supported", s, host)
+		}
+	}
+	return nil
 }
 
 // pathToRel returns path relative to root, slash-separated, and whether

@@ -58,7 +58,7 @@ func (s *server) openDocs(f *folder) map[string]openDoc {
 			continue
 		}
 		if rel, ok := pathToRel(f.path, p); ok && rel != "" {
-			out[rel] = openDoc{uri: u, version: d.version, text: d.text}
+			out[rel] = openDoc{uri: d.uri, version: d.version, text: d.text}
 		}
 	}
 	return out
@@ -68,7 +68,7 @@ func (s *server) openDocs(f *folder) map[string]openDoc {
 func (s *server) docVersion(u uri.URI) (int32, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if d, ok := s.docs[u]; ok {
+	if d, ok := s.docs[docKey(u)]; ok {
 		return d.version, true
 	}
 	return 0, false

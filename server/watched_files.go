@@ -41,7 +41,10 @@ func (s *server) registerWatchers(ctx context.Context) {
 		Method:          protocol.MethodWorkspaceDidChangeWatchedFiles,
 		RegisterOptions: opts,
 	}}})
-	if err != nil {
+	switch {
+	case err != nil && ctx.Err() != nil:
+		s.log.Debug("register file watchers: the session ended first", zap.Error(err))
+	case err != nil:
 		s.log.Warn("register file watchers", zap.Error(err))
 	}
 }

@@ -67,6 +67,10 @@ type folder struct {
 	indexCancel context.CancelFunc
 	indexGen    int
 
+	// watcher watches the folder's directories when the client cannot
+	// (nil otherwise); set by the worker before the first open.
+	watcher *diskWatcher
+
 	// proposalMu guards proposal, the generated plan of the snapshot
 	// proposalOf (computed on first use, see plan.go).
 	proposalMu sync.Mutex
@@ -224,10 +228,12 @@ func folderName(u uri.URI) string {
 
 // runFolder is the folder's worker: it opens the folder right away, then
 // again after every burst of file events once they have been quiet for
-// the debounce delay. When the folder is removed it clears the
-// diagnostics it published.
+// the debounce delay; when the client cannot register file watchers, it
+// watches the folder's directories itself (watched_files.go). When the
+// folder is removed it clears the diagnostics it published.
 func (s *server) runFolder(f *folder) {
 	first := true
+	f.watcher = s.startDiskWatcher(f)
 	for {
 		select {
 		case <-f.ctx.Done():
@@ -347,6 +353,11 @@ func (s *server) refresh(f *folder) {
 		f.shownConfigErr = ""
 	}
 	f.mu.Unlock()
+	if res.ws != nil {
+		// Watch the listing's directories before the client sees the
+		// diagnostics: a change it makes after them is noticed.
+		s.syncWatches(f, res.ws.Listing.Dirs)
+	}
 	s.replaceDiagnostics(f.id, next)
 
 	if show != "" {

@@ -270,6 +270,38 @@ local function main()
     vim.fn.delete(copy, 'rf')
   end
 
+  -- 7. diagnostics after moves of files nobody opened: no diagnostic on a
+  -- buffer that no longer exists (vim.diagnostic.setqflist() failed with E92),
+  -- none on a file within the limit, and a move made in a shell is noticed
+  -- (the server watches the folder itself: Neovim < 0.10 cannot register watchers)
+  local function stale()
+    local out = {}
+    for _, d in ipairs(vim.diagnostic.get()) do
+      if d.source == 'relayout' then
+        local name = vim.api.nvim_buf_is_valid(d.bufnr) and vim.api.nvim_buf_get_name(d.bufnr) or nil
+        if not name then
+          table.insert(out, 'buffer ' .. d.bufnr .. ' (gone)')
+        elseif name:sub(1, #root + 1) == root .. '/' then
+          local rel = name:sub(#root + 2)
+          local _, slashes = rel:gsub('/', '')
+          if slashes <= 2 or not exists(rel) then table.insert(out, rel) end
+        end
+      end
+    end
+    return out
+  end
+  local settled = vim.wait(TIMEOUT, function() return #stale() == 0 end, 50)
+  check(settled, 'after the moves no diagnostic is left on a gone buffer, a moved-away path or a file within the limit',
+    vim.inspect(stale()))
+  local ok, err = pcall(vim.diagnostic.setqflist, { open = false })
+  check(ok, 'vim.diagnostic.setqflist() works after the moves', err)
+  write('x/y/z/outside.py', 'q = 1\n')
+  local deep_buf = vim.uri_to_bufnr(vim.uri_from_fname(path('x/y/z/outside.py')))
+  check(vim.wait(TIMEOUT, function() return #too_deep(deep_buf) > 0 end, 50), 'a file created in a shell is flagged')
+  vim.loop.fs_rename(path('x/y/z/outside.py'), path('outside.py'))
+  check(vim.wait(TIMEOUT, function() return #stale() == 0 and #too_deep(deep_buf) == 0 end, 50),
+    'a file moved in a shell loses its diagnostic', vim.inspect(stale()))
+
   for _, c in ipairs(relayout.clients()) do
     if vim.fn.has('nvim-0.11') == 1 then c:stop() else c.stop() end
   end

@@ -337,17 +337,39 @@ function M.create_commands()
     { nargs = '+', bang = true, complete = 'file', desc = 'Move a file or folder and fix its imports (relayout)' })
 end
 
+--- Drops the diagnostics of buffers that no longer exist. A workspace edit's
+--- rename wipes the old path's buffer (Neovim made one for each file with a
+--- diagnostic), but Neovim < 0.10 keeps its diagnostics, and
+--- vim.diagnostic.setqflist() then fails with "E92: Buffer N not found".
+function M.prune_diagnostics()
+  local gone = {}
+  for _, d in ipairs(vim.diagnostic.get()) do
+    if not vim.api.nvim_buf_is_valid(d.bufnr) then
+      gone[d.bufnr] = gone[d.bufnr] or {}
+      gone[d.bufnr][d.namespace] = true
+    end
+  end
+  for bufnr, namespaces in pairs(gone) do
+    for ns in pairs(namespaces) do pcall(vim.diagnostic.reset, ns, bufnr) end
+  end
+end
+
 function M.setup(opts)
   M.opts = vim.tbl_deep_extend('force', M.defaults, opts or {})
   local o = M.opts
   if o.compat then M.install_compat() end
   M.create_commands()
+  local group = vim.api.nvim_create_augroup('relayout', { clear = true })
+  vim.api.nvim_create_autocmd('BufWipeout', {
+    group = group,
+    -- the buffer is still valid while its BufWipeout runs
+    callback = function() vim.schedule(M.prune_diagnostics) end,
+  })
   if vim.lsp.config and vim.lsp.enable then -- 0.11+
     vim.lsp.config(o.name, M.client_config(o))
     vim.lsp.enable(o.name)
     return
   end
-  local group = vim.api.nvim_create_augroup('relayout', { clear = true })
   vim.api.nvim_create_autocmd('FileType', {
     group = group,
     pattern = o.filetypes,

@@ -306,6 +306,33 @@ local function main()
     if vim.fn.has('nvim-0.11') == 1 then c:stop() else c.stop() end
   end
   vim.wait(5000, function() return #relayout.clients() == 0 end, 50)
+
+  -- :help relayout (tags generated into a copy: the repository stays clean)
+  local docdir = vim.fn.tempname()
+  vim.fn.mkdir(docdir .. '/doc', 'p')
+  local plugin_doc = vim.api.nvim_get_runtime_file('doc/relayout.txt', false)[1]
+  check(plugin_doc ~= nil, 'doc/relayout.txt is on the runtimepath')
+  if plugin_doc then
+    vim.fn.writefile(vim.fn.readfile(plugin_doc), docdir .. '/doc/relayout.txt')
+    vim.cmd('helptags ' .. vim.fn.fnameescape(docdir .. '/doc'))
+    vim.opt.rtp:prepend(docdir)
+    local found = {}
+    for _, tag in ipairs({ 'relayout', 'relayout-install', ':RelayoutMove', 'relayout-setup' }) do
+      local okh = pcall(vim.cmd, 'help ' .. tag)
+      if okh and vim.fn.expand('%:t') == 'relayout.txt' then table.insert(found, tag) end
+      pcall(vim.cmd, 'helpclose')
+    end
+    check(#found == 4, ':help relayout, relayout-install, :RelayoutMove and relayout-setup open relayout.txt', vim.inspect(found))
+  end
+
+  -- 8. the server is missing: :RelayoutMove says it failed to start (not "open a file first")
+  relayout.setup({ cmd = { root .. '/no-such-relayout', 'serve' } })
+  write('missing/mod.py', 'm = 1\n')
+  vim.cmd('edit missing/mod.py')
+  local ok8, msg8 = relayout.move(path('missing/mod.py'), path('missing/moved.py'))
+  check(not ok8 and tostring(msg8):find('failed to start', 1, true) ~= nil and tostring(msg8):find('go install ./cmd/relayout', 1, true) ~= nil,
+    ':RelayoutMove says the server failed to start and how to install it', msg8)
+  check(exists('missing/mod.py'), 'nothing moved without a server')
 end
 
 local ok, err = xpcall(main, debug.traceback)

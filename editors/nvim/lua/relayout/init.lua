@@ -109,6 +109,12 @@ function M.client_config(opts)
     root_markers = o.root_markers,
     capabilities = M.capabilities(o.capabilities),
     on_attach = o.on_attach,
+    on_init = function() M.start_error = nil end,
+    on_exit = function(code, signal)
+      if code ~= 0 and signal == 0 then
+        M.start_error = string.format('the relayout server (%s) exited with code %d (see :LspLog)', o.cmd[1], code)
+      end
+    end,
   }
   if has('nvim-0.11') then
     -- 0.11 starts a client without a root when no marker matches; relayout needs a
@@ -160,12 +166,23 @@ end
 
 local by_root = {} -- 0.7: client id per root
 
+--- Why the server could not be started or stopped early, if it could not
+--- (nil while it runs): :RelayoutMove says so instead of "open a file first".
+M.start_error = nil
+
 --- Starts (or reuses) the client for bufnr's root and attaches it.
 function M.attach(bufnr)
   bufnr = (bufnr == nil or bufnr == 0) and vim.api.nvim_get_current_buf() or bufnr
   local fname = vim.api.nvim_buf_get_name(bufnr)
   if fname == '' or vim.bo[bufnr].buftype ~= '' then return end
   local o = M.opts
+  if vim.fn.executable(o.cmd[1]) == 0 then
+    local msg = string.format('cannot start the relayout server: %q is not an executable on PATH; '
+      .. 'build it with `go install ./cmd/relayout` in a clone of relayout (:help relayout-install)', o.cmd[1])
+    if M.start_error ~= msg then vim.notify('relayout: ' .. msg, vim.log.levels.ERROR) end
+    M.start_error = msg
+    return
+  end
   local cfg = M.client_config(o)
   cfg.root_dir = M.find_root(fname, o.root_markers)
   cfg.filetypes, cfg.root_markers = nil, nil
@@ -263,6 +280,10 @@ function M.move(from, to, opts)
     handled = handled or (ops and ops.willRename) or vim.tbl_contains(cmds, 'relayout.move')
   end
   if not handled and not opts.force then
+    if #clients == 0 and M.start_error then
+      return fail('the relayout server failed to start, so imports cannot be fixed: ' .. M.start_error
+        .. '; :RelayoutMove! moves it anyway')
+    end
     return fail('no running relayout server for ' .. from .. ' can fix its imports (open a Python or TypeScript '
       .. 'file of the workspace first); :RelayoutMove! moves it anyway')
   end

@@ -39,6 +39,17 @@ const FILES = {
   'docs/guide/deep/notes.md': '# Notes\n',
 };
 
+/** NESTED are regular packages nested three deep around one module: moving
+ * users.py out empties api/v1/routes, api/v1 and api (orphan __init__.py
+ * files are deleted), the case where VS Code ignored the whole edit. */
+const NESTED = {
+  'api/__init__.py': '',
+  'api/v1/__init__.py': '',
+  'api/v1/routes/__init__.py': '',
+  'api/v1/routes/users.py': 'def users():\n    return 7\n',
+  'app.py': 'from api.v1.routes.users import users\n\nprint(users())\n',
+};
+
 /** makeWorkspace writes FILES (plus extra) into a new temp folder (or a
  * folder dirName inside it) and returns its real path (macOS /tmp is a
  * symlink). */
@@ -118,13 +129,19 @@ function snapshot(root) {
 function cliMove(extra, from, to) {
   const root = makeWorkspace(extra);
   try {
-    cp.execFileSync(relayoutBinary(), ['move', '--root', root, from, to], { cwd: root, stdio: 'pipe' });
-    return snapshot(root);
+    return cliMoveIn(root, from, to);
   } finally {
     fs.rmSync(root, { recursive: true, force: true });
   }
 }
 
+/** cliMoveIn runs `relayout move from to` in root (a copy the caller owns)
+ * and returns its snapshot. */
+function cliMoveIn(root, from, to, bin = relayoutBinary()) {
+  cp.execFileSync(bin, ['move', from, to], { cwd: root, stdio: 'pipe' });
+  return snapshot(root);
+}
+
 const hasPython = cp.spawnSync('python3', ['--version']).status === 0;
 
-module.exports = { FILES, MAX, makeWorkspace, level, relayoutBinary, runMain, tree, snapshot, cliMove, hasPython, repoRoot };
+module.exports = { FILES, NESTED, MAX, makeWorkspace, level, relayoutBinary, runMain, tree, snapshot, cliMove, cliMoveIn, hasPython, repoRoot };

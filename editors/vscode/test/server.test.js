@@ -11,7 +11,7 @@ const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const path = require('node:path');
 const { startServer, kindOf, uri, fsPath } = require('./lsp-client');
-const { makeWorkspace, level, relayoutBinary, runMain, tree, snapshot, cliMove, hasPython, MAX, FILES } = require('./fixture');
+const { makeWorkspace, level, relayoutBinary, runMain, tree, snapshot, cliMove, hasPython, MAX, FILES, NESTED } = require('./fixture');
 
 // "Move module and fix imports: a → b", optionally followed by where the move
 // comes from: "(suggested: …)" or "(plan phase N, relayout.toml:L)".
@@ -347,13 +347,6 @@ test('executeCommand relayout.move: the server sends workspace/applyEdit and the
 // before performing any, so one delete per emptied folder (or a file delete
 // followed by its folder's) makes it ignore the whole edit. The tree must be
 // the CLI's, byte for byte.
-const NESTED = {
-  'api/__init__.py': '',
-  'api/v1/__init__.py': '',
-  'api/v1/routes/__init__.py': '',
-  'api/v1/routes/users.py': 'def users():\n    return 7\n',
-  'app.py': 'from api.v1.routes.users import users\n\nprint(users())\n',
-};
 
 for (const [from, to] of [['api/v1/routes/users.py', 'users.py'], ['api', 'service/api']]) test(`executeCommand relayout.move ${from} → ${to}: emptying nested folders, applied like VS Code, tree identical to the CLI`, async (t) => {
   const s = await session(t, { extra: NESTED });

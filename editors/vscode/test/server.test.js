@@ -154,6 +154,39 @@ test('diagnostics: too-deep on Python, TypeScript and any other file; none on sh
   assert.equal(s.tooDeep('pkg/sub/deep/util.py').length, 1, 'still reported once after didOpen');
 });
 
+test('a folder opened without opening a file gets every file\'s diagnostics', async (t) => {
+  // VS Code activates the extension on the folder's contents (workspaceContains)
+  // and sends no didOpen until the user opens something.
+  const s = await session(t);
+  assert.equal(s.c.docs.size, 0, 'no document is open');
+  const deep = ['pkg/sub/deep/util.py', 'web/src/lib/deep/button.ts', 'docs/guide/deep/notes.md'];
+  await s.c.waitFor(() => deep.every((r) => s.tooDeep(r).length > 0), `too-deep diagnostics for ${deep.join(', ')} with no file open`);
+});
+
+test('restarting twice in a row: each old server exits, the last one serves the folder', async (t) => {
+  // What "Relayout: Restart Server" twice quickly does: shutdown/exit, start, again.
+  const root = makeWorkspace();
+  t.after(() => fs.rmSync(root, { recursive: true, force: true }));
+  const start = async () => {
+    const c = startServer([relayoutBinary(), 'serve', '--log-level', 'warn'], { cwd: root });
+    await c.initialize(root);
+    return c;
+  };
+  const first = await start();
+  const stopFirst = first.shutdown();
+  const second = await start();
+  const stopSecond = second.shutdown();
+  const third = await start();
+  t.after(() => third.shutdown());
+  await Promise.all([stopFirst, stopSecond]);
+  for (const [name, c] of [['first', first], ['second', second]]) {
+    const { code } = await c.exited;
+    assert.equal(code, 0, `the ${name} server exited cleanly`);
+  }
+  const u = uri(path.join(root, 'pkg/sub/deep/util.py'));
+  await third.waitFor(() => (third.diagnostics.get(u) ?? []).some((d) => d.code === 'too-deep'), 'the last server publishes');
+});
+
 test('diagnostics follow a file the user moved (didRenameFiles): no stale entry for the old path', async (t) => {
   const s = await session(t);
   const from = 'docs/guide/deep/notes.md';

@@ -296,3 +296,29 @@ func TestClosedDocumentsAreReleased(t *testing.T) {
 		t.Errorf("%d documents still held after didClose", n)
 	}
 }
+
+// FuzzValidateMessage: any body is either accepted as well-formed JSON-RPC
+// (then it is a JSON object with "jsonrpc": "2.0") or refused; nothing
+// panics.
+func FuzzValidateMessage(f *testing.F) {
+	for _, seed := range []string{
+		`{"jsonrpc":"2.0","id":1,"method":"initialize","params":{}}`,
+		`{"jsonrpc":"2.0","method":"initialized","params":{}}`,
+		`{"jsonrpc":"2.0","id":"x","result":null}`,
+		`{"jsonrpc":"2.0","id":1,"method":`, `42`, `[]`, `[{"jsonrpc":"2.0"}]`, `null`,
+		`{"id":1,"method":"m"}`, `{"jsonrpc":"2.0","id":1.5,"method":"m"}`, `{"jsonrpc":"2.0","id":{},"method":"m"}`,
+		`{"jsonrpc":"2.0","id":1,"method":"m","params":"file:x"}`,
+		`{"jsonrpc":"2.0","id":1,"method":"m","params":{"textDocument":{"uri":"file:relative"}}}`,
+	} {
+		f.Add([]byte(seed))
+	}
+	f.Fuzz(func(t *testing.T, body []byte) {
+		if validateMessage(body) != nil {
+			return
+		}
+		var m map[string]json.RawMessage
+		if err := json.Unmarshal(body, &m); err != nil || string(m["jsonrpc"]) != `"2.0"` {
+			t.Fatalf("accepted %q", body)
+		}
+	})
+}

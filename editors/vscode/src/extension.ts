@@ -49,6 +49,7 @@ export class Lifecycle {
 }
 
 const lifecycle = new Lifecycle();
+let crashes: number[] = []; // when the running server stopped unexpectedly
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   output = vscode.window.createOutputChannel(CLIENT_NAME, { log: true });
@@ -181,7 +182,16 @@ async function start(): Promise<void> {
     errorHandler: {
       error: () => ({ action: ErrorAction.Shutdown, handled: true }),
       closed: () => {
-        output?.error('the relayout server stopped; run "Relayout: Restart Server" to start it again');
+        // A crash restarts the server, three times in three minutes at most
+        // (vscode-languageclient's default, without its toasts).
+        const now = Date.now();
+        crashes = crashes.filter((t) => now - t < 3 * 60 * 1000);
+        crashes.push(now);
+        if (crashes.length <= 3) {
+          output?.warn('the relayout server stopped unexpectedly; restarting it');
+          return { action: CloseAction.Restart, handled: true };
+        }
+        startFailure(command, 'it stopped 4 times in 3 minutes; see "Relayout: Show Output"');
         return { action: CloseAction.DoNotRestart, handled: true };
       },
     },

@@ -111,13 +111,22 @@ async function step(name, fn, { expectError } = {}) {
     await palette('Notifications: Clear All Notifications').catch(() => {});
   }
 }
-/** setServerPath rewrites relayout.serverPath in the User settings (VS Code
- * picks the change up and the extension restarts the server). */
-function setServerPath(p) {
+/** setServerPath sets relayout.serverPath in the User settings as a user
+ * does: "Preferences: Open User Settings (JSON)", replace, save. The
+ * extension then restarts the server. */
+async function setServerPath(p) {
   const file = path.join(USER_DATA, 'User', 'settings.json');
   const cfg = JSON.parse(fs.readFileSync(file, 'utf8'));
   cfg['relayout.serverPath'] = p;
-  fs.writeFileSync(file, JSON.stringify(cfg, null, 2));
+  await palette('Preferences: Open User Settings (JSON)');
+  await page.locator('.tabs-container .tab.active[aria-label*="settings.json"]').first().waitFor({ timeout: 15000 });
+  await page.evaluate((t) => navigator.clipboard.writeText(t), JSON.stringify(cfg, null, 2));
+  await page.locator('.editor-group-container.active .monaco-editor .view-lines').first().click();
+  await page.keyboard.press('Control+A');
+  await page.keyboard.press('Control+V');
+  await sleep(300);
+  await page.keyboard.press('Control+S');
+  await until(() => JSON.parse(fs.readFileSync(file, 'utf8'))['relayout.serverPath'] === p, 10000, 'settings.json saved');
 }
 async function palette(cmd) { // run a command by its title from the command palette
   const input = page.locator('.quick-input-widget input');
@@ -175,6 +184,7 @@ async function fileOpDialog(button, shot) {
   });
   try {
     const ctx = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+    await ctx.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: CS_URL });
     page = await ctx.newPage();
     page.on('pageerror', (e) => console.log('pageerror:', e.message.slice(0, 200)));
 
@@ -306,7 +316,7 @@ async function fileOpDialog(button, shot) {
     });
     await step('a missing server: one notification with install instructions, nothing blocked', async () => {
       await palette('Notifications: Clear All Notifications');
-      setServerPath('/nonexistent/relayout');
+      await setServerPath('/nonexistent/relayout');
       const toast = page.locator('.notification-list-item', { hasText: 'go install ./cmd/relayout' });
       await toast.first().waitFor({ timeout: 20000 });
       await sleep(1000);
@@ -322,7 +332,6 @@ async function fileOpDialog(button, shot) {
       await page.locator('.part.panel').first().waitFor({ timeout: 10000 });
       if (n !== 1) throw new Error(`${n} notifications about the missing server`);
       await palette('Notifications: Clear All Notifications');
-      setServerPath(process.env.RELAYOUT_BIN);
     }, { expectError: /go install \.\/cmd\/relayout/ });
   } catch (e) {
     failed++; console.log(`FAIL driver: ${e.message.split('\n')[0]}`);

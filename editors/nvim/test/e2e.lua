@@ -302,9 +302,23 @@ local function main()
   check(vim.wait(TIMEOUT, function() return #stale() == 0 and #too_deep(deep_buf) == 0 end, 50),
     'a file moved in a shell loses its diagnostic', vim.inspect(stale()))
 
-  for _, c in ipairs(relayout.clients()) do
-    if vim.fn.has('nvim-0.11') == 1 then c:stop() else c.stop() end
+  -- restart twice in a row (stop every client, reopen a file): one working client
+  local function stop_all()
+    for _, c in ipairs(relayout.clients()) do
+      if vim.fn.has('nvim-0.11') == 1 then c:stop() else c.stop() end
+    end
   end
+  for _ = 1, 2 do
+    stop_all()
+    vim.wait(5000, function() return #relayout.clients() == 0 end, 20)
+    vim.cmd('edit! main.py')
+  end
+  check(vim.wait(TIMEOUT, function() return #relayout.clients() == 1 and relayout.clients()[1].initialized end, 20),
+    'after two restarts in a row one client runs', #relayout.clients())
+  local notes = vim.uri_to_bufnr(vim.uri_from_fname(path('docs/guide/deep/notes.md')))
+  check(vim.wait(TIMEOUT, function() return #too_deep(notes) > 0 end, 50), 'the restarted server publishes diagnostics')
+
+  stop_all()
   vim.wait(5000, function() return #relayout.clients() == 0 end, 50)
 
   -- :help relayout (tags generated into a copy: the repository stays clean)

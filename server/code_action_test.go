@@ -155,7 +155,7 @@ func cliTreeErr(t *testing.T, files map[string]string, moves []move.Move, opts r
 
 // checkEditShape asserts the documentChanges order clients need: text
 // edits of existing files first (old URIs), then creations, renames
-// without ignoreIfExists, deletions.
+// without ignoreIfExists, deletions, none inside another.
 func checkEditShape(t *testing.T, root string, we *protocol.WorkspaceEdit) {
 	t.Helper()
 	if we == nil || len(we.DocumentChanges) == 0 {
@@ -163,6 +163,7 @@ func checkEditShape(t *testing.T, root string, we *protocol.WorkspaceEdit) {
 	}
 	phase := 0 // 0 text edits of existing files, 1 creates, 2 renames, 3 deletes
 	created := map[uri.URI]bool{}
+	var deleted []uri.URI
 	for i, dc := range we.DocumentChanges {
 		switch c := dc.(type) {
 		case *protocol.TextDocumentEdit:
@@ -192,9 +193,12 @@ func checkEditShape(t *testing.T, root string, we *protocol.WorkspaceEdit) {
 			}
 		case *protocol.DeleteFile:
 			phase = 3
-			if o := c.Options; o != nil && o.Recursive != nil && *o.Recursive {
-				t.Errorf("change %d: recursive delete of %s", i, c.URI)
+			for _, d := range deleted {
+				if strings.HasPrefix(string(c.URI), string(d)+"/") || strings.HasPrefix(string(d), string(c.URI)+"/") {
+					t.Errorf("change %d: deletes %s and %s, one inside the other (VS Code refuses the edit)", i, d, c.URI)
+				}
 			}
+			deleted = append(deleted, c.URI)
 		}
 	}
 	raw, _ := protocol.Marshal(we)

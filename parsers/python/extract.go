@@ -448,15 +448,15 @@ var importModuleCallees = map[string]bool{
 // stringRefs resolves a call candidate to its PyString refs: the module
 // path, and for import_module(".rel", "pkg") also the package string.
 func (x *extractor) stringRefs(c callCandidate) []parsers.Ref {
-	callee := string(x.src[c.fn.StartByte():c.fn.EndByte()])
-	if !stringCallees[callee] {
+	callee := x.src[c.fn.StartByte():c.fn.EndByte()]
+	if !stringCallees[string(callee)] { // no allocation: the compiler reuses the bytes
 		return nil
 	}
 	ref, ok := x.stringArg(c.arg, c.expr)
 	if !ok {
 		return nil
 	}
-	if !strings.HasPrefix(ref.Module, ".") || !importModuleCallees[callee] || c.arg.Parent() == nil || x.qs.kind(c.arg.Parent()) == kindKeywordArg {
+	if !strings.HasPrefix(ref.Module, ".") || !importModuleCallees[string(callee)] || c.arg.Parent() == nil || x.qs.kind(c.arg.Parent()) == kindKeywordArg {
 		return []parsers.Ref{ref}
 	}
 	pkg := c.arg.NextNamedSibling()

@@ -107,8 +107,14 @@ func (e *engine) addImportAfter(f *index.File, module, name string) {
 }
 
 // insertLineAfter adds a line holding text after the line where stmt
-// ends, at stmt's indentation and with the file's line ending.
+// ends, at stmt's indentation and with the file's line ending, unless the
+// file already gets that line.
 func (e *engine) insertLineAfter(p string, stmt parsers.Span, text string) {
+	for _, ed := range e.edited[p] {
+		if ed.Start == ed.End && strings.TrimSpace(ed.New) == text {
+			return
+		}
+	}
 	src := e.source(p)
 	lineStart := bytes.LastIndexByte(src[:stmt.Start], '\n') + 1
 	indent := src[lineStart:stmt.Start]

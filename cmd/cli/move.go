@@ -2,7 +2,6 @@ package cli
 
 import (
 	"errors"
-	"flag"
 	"fmt"
 	"os"
 	"path"
@@ -209,12 +208,4 @@ func relTo(root, p string) (string, error) {
 		return "", fmt.Errorf("%s is outside the workspace root %s", p, root)
 	}
 	return filepath.ToSlash(rel), nil
-}
-
-// flagGiven reports whether the flag name was set on the command line
-// (a setting in relayout.toml gives the default of some flags).
-func flagGiven(fs *flag.FlagSet, name string) bool {
-	given := false
-	fs.Visit(func(f *flag.Flag) { given = given || f.Name == name })
-	return given
 }

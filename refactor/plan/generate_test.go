@@ -6,12 +6,14 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
 
 	"github.com/rogpeppe/go-internal/txtar"
 
+	"github.com/relayout/relayout/internal/testtool"
 	"github.com/relayout/relayout/refactor"
 	"github.com/relayout/relayout/refactor/conventions"
 	"github.com/relayout/relayout/refactor/index"
@@ -95,7 +97,11 @@ func TestGenerateConventions(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			pytestBefore := pytestCollect(t, dir)
+			py := pytestPython(t)
+			var pytestBefore []string
+			if py != "" {
+				pytestBefore = pytestCollect(t, py, dir, nil)
+			}
 			if len(pr.Excludes) > 0 {
 				// The user adds the proposed excludes, as the report says.
 				var b strings.Builder
@@ -143,9 +149,9 @@ func TestGenerateConventions(t *testing.T) {
 			if testsAfter != testsBefore {
 				t.Errorf("collected tests changed:\n--- before ---\n%s--- after ---\n%s", testsBefore, testsAfter)
 			}
-			if pytestBefore != "" {
-				if a := pytestCollect(t, dir); a != pytestBefore {
-					t.Errorf("pytest --collect-only: %s before, %s after", pytestBefore, a)
+			if pytestBefore != nil {
+				if a := pytestCollect(t, py, dir, back); !slices.Equal(a, pytestBefore) {
+					t.Errorf("pytest --collect-only changed:\n--- before ---\n%s\n--- after ---\n%s", strings.Join(pytestBefore, "\n"), strings.Join(a, "\n"))
 				}
 			}
 		})
@@ -174,24 +180,67 @@ func meanings(fs workspace.FileSet, back map[string]string) (routes, tests strin
 	return strings.Join(r, ""), strings.Join(ts, "")
 }
 
-// pytestCollect returns the count line of pytest --collect-only in dir, or
-// "" when pytest is not installed or the tree has no Python tests.
-func pytestCollect(t *testing.T, dir string) string {
-	py, err := exec.LookPath("python3")
-	if err != nil {
-		return ""
+// pytestPython returns a Python interpreter that can import pytest:
+// $RELAYOUT_PYTEST_PYTHON, python3 on PATH, or Debian's /usr/bin/python3
+// (where the python3-pytest package installs it). None is a skip of the
+// pytest comparison locally and a failure under CI.
+func pytestPython(t *testing.T) string {
+	t.Helper()
+	var cands []string
+	if p := os.Getenv("RELAYOUT_PYTEST_PYTHON"); p != "" {
+		cands = append(cands, p)
 	}
-	if exec.Command(py, "-c", "import pytest").Run() != nil {
-		return ""
+	if p, err := exec.LookPath("python3"); err == nil {
+		cands = append(cands, p)
 	}
+	cands = append(cands, "/usr/bin/python3")
+	for _, py := range cands {
+		if exec.Command(py, "-c", "import pytest").Run() == nil {
+			return py
+		}
+	}
+	if testtool.InCI() {
+		t.Fatalf("no python3 that can import pytest (tried %v; required under CI)", cands)
+	}
+	t.Logf("no python3 that can import pytest (tried %v): pytest --collect-only not compared", cands)
+	return ""
+}
+
+// pytestCollect returns the test IDs that pytest --collect-only finds in
+// dir, sorted, after checking that the suite passes, with each file path mapped through back (new path → path
+// before the plan; nil keeps paths), or nil when the tree has no tests/.
+func pytestCollect(t *testing.T, py, dir string, back map[string]string) []string {
+	t.Helper()
 	if _, err := os.Stat(filepath.Join(dir, "tests")); err != nil {
-		return ""
+		return nil
 	}
 	cmd := exec.Command(py, "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider")
 	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), "PYTHONDONTWRITEBYTECODE=1")
-	out, _ := cmd.CombinedOutput()
-	lines := strings.Split(strings.TrimSpace(string(out)), "\n")
-	last, _, _ := strings.Cut(lines[len(lines)-1], " in ")
-	return last
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("pytest --collect-only in %s: %v\n%s", dir, err, out)
+	}
+	var ids []string
+	for _, line := range strings.Split(string(out), "\n") {
+		file, test, ok := strings.Cut(strings.TrimSpace(line), "::")
+		if !ok {
+			continue
+		}
+		if old, moved := back[file]; moved {
+			file = old
+		}
+		ids = append(ids, file+"::"+test)
+	}
+	if len(ids) == 0 {
+		t.Fatalf("pytest --collect-only in %s collected nothing:\n%s", dir, out)
+	}
+	sort.Strings(ids)
+	run := exec.Command(py, "-m", "pytest", "-q", "-p", "no:cacheprovider")
+	run.Dir = dir
+	run.Env = cmd.Env
+	if out, err := run.CombinedOutput(); err != nil {
+		t.Fatalf("pytest in %s: %v\n%s", dir, err, out)
+	}
+	return ids
 }

@@ -155,6 +155,9 @@ type Ref struct {
 	// Nested marks a Python import that is not at module top level (inside
 	// a function, class, try/except, if, with ...).
 	Nested bool `json:"nested,omitempty"`
+	// Package is the package a relative Python string is resolved against:
+	// "pkg" in import_module(".sub.mod", "pkg") ("" otherwise).
+	Package string `json:"package,omitempty"`
 }
 
 // Result is what an extractor found in one file.

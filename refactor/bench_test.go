@@ -23,7 +23,9 @@ package refactor_test
 import (
 	"context"
 	"fmt"
+	iofs "io/fs"
 	"os"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -230,6 +232,18 @@ type editedFS struct {
 	gen     int
 }
 
+// Root implements workspace.DiskFiles.
+func (e *editedFS) Root() string { return e.FileSet.(workspace.DiskFiles).Root() }
+
+// Stat implements workspace.DiskFiles: a changed file is not what is on
+// disk, so its size and mtime say nothing.
+func (e *editedFS) Stat(rel string) (iofs.FileInfo, error) {
+	if e.changed[rel] {
+		return nil, fmt.Errorf("stat %s: edited in memory", rel)
+	}
+	return e.FileSet.(workspace.DiskFiles).Stat(rel)
+}
+
 // ReadFile implements workspace.FileSet.
 func (e *editedFS) ReadFile(rel string) ([]byte, error) {
 	data, err := e.FileSet.ReadFile(rel)
@@ -243,22 +257,30 @@ func (e *editedFS) ReadFile(rel string) ([]byte, error) {
 	return append(data, fmt.Sprintf("\n%s edit %d\n", c, e.gen)...), nil
 }
 
+// warmCache returns a parse cache in a temporary directory filled with
+// every file of w.
+func warmCache(b *testing.B, w *refactor.Workspace) *index.Cache {
+	b.Helper()
+	cache, err := index.OpenCache(b.TempDir())
+	if err != nil {
+		b.Fatal(err)
+	}
+	if _, err := index.Build(context.Background(), w.FileSet(), w.Config, index.Options{Cache: cache}); err != nil {
+		b.Fatal(err)
+	}
+	return cache
+}
+
 // BenchmarkIndexCached is a restart with a warm on-disk parse cache
-// (index.Cache in a temporary directory): every file is still read and
-// hashed, and every reference resolved, but only changed files are
-// parsed. "unchanged" changes nothing; "1pct-changed" changes one source
+// (index.Cache in a temporary directory): files whose size and mtime match
+// their cache entry are not read, every reference is resolved, and only
+// changed files are read, hashed and parsed. "unchanged" changes nothing; "1pct-changed" changes one source
 // file in a hundred before each build.
 func BenchmarkIndexCached(b *testing.B) {
 	ws := benchWorkspace(b)
 	w := open(b, ws)
 	ctx := context.Background()
-	cache, err := index.OpenCache(b.TempDir())
-	if err != nil {
-		b.Fatal(err)
-	}
-	if _, err := index.Build(ctx, w.FileSet(), w.Config, index.Options{Cache: cache}); err != nil {
-		b.Fatal(err)
-	}
+	cache := warmCache(b, w)
 	for _, pct := range []int{0, 1} {
 		name := "unchanged"
 		if pct > 0 {
@@ -288,6 +310,35 @@ func BenchmarkIndexCached(b *testing.B) {
 			b.ReportMetric(float64(len(efs.changed)), "reparsed/op")
 		})
 	}
+}
+
+// BenchmarkIndexMemory reports the heap an index of the whole workspace
+// holds once built (bytes/file: per Python/TS file, after a GC, with the
+// workspace listing already open and not counted). The build reads a warm
+// parse cache; without KeepSources no file content is kept.
+func BenchmarkIndexMemory(b *testing.B) {
+	ws := benchWorkspace(b)
+	w := open(b, ws)
+	ctx := context.Background()
+	cache := warmCache(b, w)
+	var perFile float64
+	loop(b, func() {
+		var before, after runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&before)
+		ix, err := index.Build(ctx, w.FileSet(), w.Config, index.Options{Cache: cache})
+		if err != nil {
+			b.Fatal(err)
+		}
+		runtime.GC()
+		runtime.ReadMemStats(&after)
+		if len(ix.Files()) != ws.Python+ws.TypeScript {
+			b.Fatalf("%d files indexed, want %d", len(ix.Files()), ws.Python+ws.TypeScript)
+		}
+		perFile = float64(after.HeapAlloc-before.HeapAlloc) / float64(len(ix.Files()))
+		runtime.KeepAlive(ix)
+	})
+	b.ReportMetric(perFile, "bytes/file")
 }
 
 // computeMove benchmarks move.Compute alone on the full index (as the

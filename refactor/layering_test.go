@@ -1,18 +1,37 @@
 package refactor_test
 
 import (
+	"bytes"
+	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 )
 
-// TestLayering keeps the architecture's import rules true:
-// cmd → server → refactor → parsers, and only cmd and server know LSP.
-func TestLayering(t *testing.T) {
+const mod = "github.com/relayout/relayout/"
+
+// goList runs `go list -f format patterns...` at the module root and
+// returns its lines.
+func goList(t *testing.T, format string, patterns ...string) []string {
+	t.Helper()
 	if _, err := exec.LookPath("go"); err != nil {
 		t.Skip("go command not found")
 	}
-	const mod = "github.com/relayout/relayout/"
+	cmd := exec.Command("go", append([]string{"list", "-f", format}, patterns...)...)
+	cmd.Dir = ".."
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("go list %s: %v\n%s", strings.Join(patterns, " "), err, stderr.String())
+	}
+	return strings.Split(strings.TrimSpace(string(out)), "\n")
+}
+
+// TestLayering keeps the architecture's import rules true:
+// cmd → server → refactor → parsers, and only cmd and server know LSP.
+func TestLayering(t *testing.T) {
 	rules := []struct {
 		tree      string
 		forbidden []string
@@ -22,16 +41,73 @@ func TestLayering(t *testing.T) {
 		{"./server/...", []string{mod + "cmd"}},
 	}
 	for _, r := range rules {
-		cmd := exec.Command("go", "list", "-deps", r.tree)
-		cmd.Dir = ".."
-		out, err := cmd.Output()
-		if err != nil {
-			t.Fatalf("go list -deps %s: %v", r.tree, err)
-		}
-		for _, dep := range strings.Fields(string(out)) {
+		for _, dep := range goList(t, "{{.ImportPath}}", "-deps", r.tree) {
 			for _, f := range r.forbidden {
 				if strings.HasPrefix(dep, f) {
 					t.Errorf("%s depends on %s", r.tree, dep)
+				}
+			}
+		}
+	}
+}
+
+// TestTreeSitterOnlyInParsers: tree-sitter is imported directly only by
+// parsers/... (tests included). The rest of the module reads source
+// through parsers' plain data (refactor depends on tree-sitter only
+// through parsers, so this checks direct imports, not -deps).
+func TestTreeSitterOnlyInParsers(t *testing.T) {
+	const ts = "github.com/smacker/go-tree-sitter"
+	lines := goList(t, `{{.ImportPath}} {{join .Imports " "}} {{join .TestImports " "}} {{join .XTestImports " "}}`, "./...")
+	checked := 0
+	for _, line := range lines {
+		fields := strings.Fields(line)
+		if len(fields) == 0 {
+			continue
+		}
+		pkg := fields[0]
+		checked++
+		if strings.HasPrefix(pkg, mod+"parsers") {
+			continue
+		}
+		for _, imp := range fields[1:] {
+			if imp == ts || strings.HasPrefix(imp, ts+"/") {
+				t.Errorf("%s imports %s: only parsers/... may use tree-sitter", pkg, imp)
+			}
+		}
+	}
+	if checked < 10 {
+		t.Fatalf("go list reported %d packages; the check did not run", checked)
+	}
+}
+
+// TestOutputFormatsAtTheEdge: refactor/... (tests aside) formats no output
+// format it does not own. SARIF belongs to cmd/cli and protocol types to
+// server; refactor's own formats are its plan Markdown, relayout.toml,
+// unified diffs and its journal and cache files.
+func TestOutputFormatsAtTheEdge(t *testing.T) {
+	forbidden := []string{"sarif"} // import paths and source text, lower case
+	lines := goList(t, `{{.ImportPath}}|{{.Dir}}|{{join .GoFiles " "}}|{{join .Imports " "}}`, "./refactor/...")
+	for _, line := range lines {
+		parts := strings.SplitN(line, "|", 4)
+		if len(parts) != 4 {
+			t.Fatalf("unexpected go list line %q", line)
+		}
+		pkg, dir := parts[0], parts[1]
+		for _, imp := range strings.Fields(parts[3]) {
+			for _, f := range forbidden {
+				if strings.Contains(strings.ToLower(imp), f) {
+					t.Errorf("%s imports %s: %s output is formatted at the edge (cmd/cli)", pkg, imp, f)
+				}
+			}
+		}
+		for _, name := range strings.Fields(parts[2]) {
+			src, err := os.ReadFile(filepath.Join(dir, name))
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, f := range forbidden {
+				if bytes.Contains(bytes.ToLower(src), []byte(f)) {
+					t.Errorf("%s/%s mentions %s: that output format is built at the edge (cmd/cli), not in refactor", pkg, name, f)
 				}
 			}
 		}

@@ -1,7 +1,6 @@
 package refactor
 
 import (
-	"bytes"
 	"context"
 	"path"
 	"strings"
@@ -17,12 +16,19 @@ import (
 // MoveOptions configures Move.
 type MoveOptions struct {
 	Force, Shim, UpdateStrings bool
+	// Strings is how far possible references are rewritten (see
+	// move.Strings; UpdateStrings means at least move.StringsCode).
+	Strings move.Strings
 	// Cache is the parse cache (nil = none).
 	Cache *index.Cache
 	// Progress reports parsing progress (may be nil).
 	Progress func(done, total int)
 	// Merges consolidate modules together with the moves.
 	Merges []move.Merge
+	// FileSet, when set, is the tree to compute against instead of the
+	// workspace's (a dry run of a later plan phase computes against the
+	// tree the earlier phases would leave).
+	FileSet workspace.FileSet
 	// Overlay holds contents that override the files on disk, by
 	// workspace-relative path (an editor's unsaved documents). Text edits
 	// in the change set address these contents.
@@ -35,6 +41,9 @@ type MoveOptions struct {
 // wait for a full index.
 func (w *Workspace) Move(ctx context.Context, moves []move.Move, opts MoveOptions) (*edit.ChangeSet, error) {
 	fs := w.FileSet()
+	if opts.FileSet != nil {
+		fs = opts.FileSet
+	}
 	if len(opts.Overlay) > 0 {
 		fs = workspace.WithOverlay(fs, opts.Overlay)
 	}
@@ -51,7 +60,7 @@ func (w *Workspace) Move(ctx context.Context, moves []move.Move, opts MoveOption
 	if err != nil {
 		return nil, err
 	}
-	return move.Compute(ctx, ix, moves, move.Options{Root: w.Root, Force: opts.Force, Shim: opts.Shim, UpdateStrings: opts.UpdateStrings, Config: w.Config, Merges: opts.Merges})
+	return move.Compute(ctx, ix, moves, move.Options{Root: w.Root, Force: opts.Force, Shim: opts.Shim, UpdateStrings: opts.UpdateStrings, Strings: opts.Strings, Config: w.Config, Merges: opts.Merges})
 }
 
 // Candidates returns the source files that may reference a moved file: the
@@ -59,27 +68,15 @@ func (w *Workspace) Move(ctx context.Context, moves []move.Move, opts MoveOption
 // directory's name, and files near moved index/__init__ files (which can
 // be imported as "." or "..").
 func Candidates(fs workspace.FileSet, moves []move.Move, targets map[string]string) ([]string, error) {
-	tokens := map[string]bool{}
 	near := map[string]bool{}
 	for old := range targets {
-		viaDir := false
-		for _, m := range moves {
-			if d := path.Clean(m.From); strings.HasPrefix(old, d+"/") {
-				viaDir = true
-			}
+		// A moved __init__/index file can be imported as "." or ".." (files
+		// moved with their directory keep their neighbours).
+		if move.InDirMove(moves, old) {
+			continue
 		}
-		if viaDir {
-			continue // the directory's name is a token
-		}
-		base := path.Base(old)
-		stem := base
-		if i := strings.IndexByte(stem, '.'); i > 0 {
-			stem = stem[:i]
-		}
-		dir := path.Dir(old)
-		if stem == "__init__" || stem == "index" {
-			if dir != "." {
-				stem = path.Base(dir)
+		if stem, _, _ := strings.Cut(path.Base(old), "."); stem == "__init__" || stem == "index" {
+			if dir := path.Dir(old); dir != "." {
 				near[dir] = true
 				if pd := path.Dir(dir); pd != "." {
 					near[pd] = true
@@ -88,17 +85,12 @@ func Candidates(fs workspace.FileSet, moves []move.Move, targets map[string]stri
 				}
 			}
 		}
-		tokens[stem] = true
 	}
-	for _, m := range moves {
-		tokens[path.Base(path.Clean(m.From))] = true
-	}
+	tokens := move.Tokens(moves, targets)
 	// A tsconfig `paths` alias can name a moved file without its directory
 	// or stem ("@recon/x" for src/features/legacy/reconciliation/x.ts):
 	// files mentioning such an alias's prefix are candidates too.
-	for _, p := range aliasPrefixes(fs, moves, targets) {
-		tokens[p] = true
-	}
+	tokens = append(tokens, aliasPrefixes(fs, moves, targets)...)
 	var out []string
 	for _, f := range fs.Files() {
 		if _, ok := parsers.LangOf(f); !ok {
@@ -108,15 +100,10 @@ func Candidates(fs workspace.FileSet, moves []move.Move, targets map[string]stri
 			out = append(out, f)
 			continue
 		}
-		data, err := fs.ReadFile(f)
-		if err != nil {
-			continue
-		}
-		for t := range tokens {
-			if bytes.Contains(data, []byte(t)) {
-				out = append(out, f)
-				break
-			}
+		// An unreadable file is kept: the index records why it was not
+		// parsed and the move warns about it.
+		if data, err := fs.ReadFile(f); err != nil || move.Mentions(data, tokens) {
+			out = append(out, f)
 		}
 	}
 	return out, nil

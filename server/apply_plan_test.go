@@ -197,14 +197,19 @@ func TestApplyPlanOverStdio(t *testing.T) {
 // problems by line; a refusing editor stops the plan; an editor without
 // workspace/applyEdit is told to run `relayout apply`.
 func TestApplyPlanPhaseAndFailures(t *testing.T) {
-	want := cliApplyTree(t, planTree, "--phase", "2")
+	want := cliApplyTree(t, planTree, "--phase", "1")
 	e, root := openProject(t, editorConfig{}, planTree)
+	// Phases apply in order, as with `relayout apply --phase N`.
 	res, err := runNamed(e, commandApplyPlan, map[string]any{"folder": string(fileURI(root, "")), "phase": 2})
+	if err != nil || res.Applied || !strings.Contains(res.Message, "phase 2 cannot be applied before phase 1") {
+		t.Errorf("phase 2 first: %+v %v", res, err)
+	}
+	res, err = runNamed(e, commandApplyPlan, map[string]any{"folder": string(fileURI(root, "")), "phase": 1})
 	if err != nil || !res.Applied {
-		t.Fatalf("phase 2: %+v %v", res, err)
+		t.Fatalf("phase 1: %+v %v", res, err)
 	}
 	if d := diffTrees(readTree(t, root), want); d != "" {
-		t.Fatalf("tree after phase 2 differs from `relayout apply --phase 2`:\n%s", d)
+		t.Fatalf("tree after phase 1 differs from `relayout apply --phase 1`:\n%s", d)
 	}
 	if msg := e.snapshot().progress; len(msg) == 0 {
 		t.Errorf("no $/progress while applying")

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -70,6 +71,7 @@ func codeActions(t *testing.T, list []protocol.CommandOrCodeAction) []*protocol.
 		if !ok {
 			t.Fatalf("got %T, want code actions", x)
 		}
+		a.Data = bytes.Clone(a.Data) // the decoder may reuse its buffer for later messages
 		out = append(out, a)
 	}
 	return out
@@ -148,7 +150,7 @@ func cliTreeErr(t *testing.T, files map[string]string, moves []move.Move, opts r
 	if err != nil {
 		return nil, fmt.Errorf("move: %w", err)
 	}
-	if _, err := edit.Apply(ws.Root, ws.FileSet(), cs, edit.ApplyOptions{}); err != nil {
+	if _, err := edit.Apply(t.Context(), ws.Root, ws.FileSet(), cs, edit.ApplyOptions{}); err != nil {
 		return nil, fmt.Errorf("apply: %w", err)
 	}
 	return readTree(t, root), nil
@@ -156,7 +158,7 @@ func cliTreeErr(t *testing.T, files map[string]string, moves []move.Move, opts r
 
 // checkEditShape asserts the documentChanges order clients need: text
 // edits of existing files first (old URIs), then creations, renames
-// without ignoreIfExists, deletions.
+// without ignoreIfExists, deletions, none inside another.
 func checkEditShape(t *testing.T, root string, we *protocol.WorkspaceEdit) {
 	t.Helper()
 	if we == nil || len(we.DocumentChanges) == 0 {
@@ -164,6 +166,7 @@ func checkEditShape(t *testing.T, root string, we *protocol.WorkspaceEdit) {
 	}
 	phase := 0 // 0 text edits of existing files, 1 creates, 2 renames, 3 deletes
 	created := map[uri.URI]bool{}
+	var deleted []uri.URI
 	for i, dc := range we.DocumentChanges {
 		switch c := dc.(type) {
 		case *protocol.TextDocumentEdit:
@@ -193,9 +196,12 @@ func checkEditShape(t *testing.T, root string, we *protocol.WorkspaceEdit) {
 			}
 		case *protocol.DeleteFile:
 			phase = 3
-			if o := c.Options; o != nil && o.Recursive != nil && *o.Recursive {
-				t.Errorf("change %d: recursive delete of %s", i, c.URI)
+			for _, d := range deleted {
+				if strings.HasPrefix(string(c.URI), string(d)+"/") || strings.HasPrefix(string(d), string(c.URI)+"/") {
+					t.Errorf("change %d: deletes %s and %s, one inside the other (VS Code refuses the edit)", i, d, c.URI)
+				}
 			}
+			deleted = append(deleted, c.URI)
 		}
 	}
 	raw, _ := protocol.Marshal(we)

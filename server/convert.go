@@ -103,26 +103,54 @@ func relToURI(root, rel string) uri.URI {
 	return pathToURI(filepath.Join(root, filepath.FromSlash(rel)))
 }
 
-// uriToPath returns the absolute filesystem path of a file URI.
+// uriToPath returns the absolute filesystem path of a file URI. A relative
+// one (file:relative) and one naming a remote host (file://host/path) are
+// refused.
 func uriToPath(u uri.URI) (string, error) {
 	if !u.IsFile() {
 		return "", fmt.Errorf("uri %s: not a file URI", u)
 	}
+	if err := checkFileURI(string(u)); err != nil {
+		return "", err
+	}
 	p := u.FsPath()
-	if p == "" || !filepath.IsAbs(p) {
-		return "", fmt.Errorf("uri %s: not an absolute path", u)
+	if p == "" || !filepath.IsAbs(p) || strings.HasPrefix(p, "//") {
+		return "", fmt.Errorf("uri %s: not an absolute local path", u)
 	}
 	return filepath.Clean(p), nil
 }
 
 // stringToURI parses a URI sent as a plain string (file operation params
-// carry strings, not URI values).
+// carry strings, not URI values). A relative file URI is refused: the
+// parser would read file:relative as file:///relative.
 func stringToURI(s string) (uri.URI, error) {
+	if err := checkFileURI(s); err != nil {
+		return "", err
+	}
 	u, err := uri.Parse(s)
 	if err != nil {
 		return "", fmt.Errorf("parse uri %q: %w", s, err)
 	}
 	return u, nil
+}
+
+// checkFileURI refuses a file URI whose path is not absolute (file:x, a
+// relative reference) or that names a host other than localhost.
+func checkFileURI(s string) error {
+	if len(s) < 5 || !strings.EqualFold(s[:5], "file:") {
+		return nil
+	}
+	rest := s[5:]
+	switch {
+	case !strings.HasPrefix(rest, "/"):
+		return fmt.Errorf("uri %q: a file URI needs an absolute path (file:///...)", s)
+	case strings.HasPrefix(rest, "//"):
+		host, _, _ := strings.Cut(rest[2:], "/")
+		if host != "" && !strings.EqualFold(host, "localhost") {
+			return fmt.Errorf("uri %q: files on another host (%s) are not supported", s, host)
+		}
+	}
+	return nil
 }
 
 // pathToRel returns path relative to root, slash-separated, and whether
@@ -264,9 +292,15 @@ func changeSetToChanges(cs *edit.ChangeSet, b editBasis, enc parsers.Encoding) (
 //     (Neovim 0.7 skips every rename that has it);
 //  5. CreateFile (and content) for new files at paths the renames vacated
 //     (shims);
-//  6. DeleteFile for the other deleted files;
-//  7. DeleteFile (ignoreIfNotExists, not recursive) for emptyDirs, the
-//     directories that are empty on disk once the change set is applied.
+//  6. DeleteFile for the other deleted files, except those inside a
+//     directory of step 7;
+//  7. DeleteFile (ignoreIfNotExists) for the topmost of emptyDirs, the
+//     directories that are empty on disk once the change set is applied,
+//     each once; recursive when what it still holds after the renames
+//     (emptied subdirectories, files of step 6 it covers) is part of the
+//     edit. VS Code validates a run of deletes before performing any, so
+//     a non-recursive delete of a directory whose children are deleted in
+//     the same run fails and VS Code ignores the whole edit.
 //
 // Operations the client cannot apply (ops) are left out and described in
 // the returned notes; renames are the caller's to require.
@@ -349,19 +383,59 @@ func changeSetToDocumentChanges(cs *edit.ChangeSet, steps []edit.Rename, emptyDi
 		create(c)
 	}
 
+	tops, covers := topDirs(emptyDirs, otherDeletes)
 	for _, d := range otherDeletes {
 		if !ops.delete {
 			notes = append(notes, fmt.Sprintf("%s not deleted: the editor cannot delete files", d))
 			continue
 		}
+		if covered(tops, d) {
+			continue
+		}
 		out = append(out, &protocol.DeleteFile{Kind: "delete", URI: b.uri(d)})
 	}
-	for _, d := range emptyDirs {
+	for _, d := range tops {
 		if !ops.delete {
 			notes = append(notes, fmt.Sprintf("empty directory %s not removed: the editor cannot delete files", d))
 			continue
 		}
-		out = append(out, &protocol.DeleteFile{Kind: "delete", URI: b.uri(d), Options: &protocol.DeleteFileOptions{IgnoreIfNotExists: &yes}})
+		opts := &protocol.DeleteFileOptions{IgnoreIfNotExists: &yes}
+		if covers[d] {
+			opts.Recursive = &yes
+		}
+		out = append(out, &protocol.DeleteFile{Kind: "delete", URI: b.uri(d), Options: opts})
 	}
 	return out, notes, nil
+}
+
+// topDirs returns the directories of emptyDirs that are not below another
+// one (in emptyDirs' order), and for each whether it still holds something
+// once the renames are done: another of emptyDirs or a file of deletes.
+// Everything below a top directory is then removed by its one recursive
+// delete.
+func topDirs(emptyDirs, deletes []string) (tops []string, holds map[string]bool) {
+	holds = map[string]bool{}
+	for _, d := range emptyDirs {
+		if covered(emptyDirs, d) {
+			continue
+		}
+		tops = append(tops, d)
+		for _, x := range append(append([]string(nil), emptyDirs...), deletes...) {
+			if strings.HasPrefix(x, d+"/") {
+				holds[d] = true
+				break
+			}
+		}
+	}
+	return tops, holds
+}
+
+// covered reports whether p lies strictly below one of dirs.
+func covered(dirs []string, p string) bool {
+	for _, d := range dirs {
+		if strings.HasPrefix(p, d+"/") {
+			return true
+		}
+	}
+	return false
 }

@@ -17,6 +17,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -121,6 +122,40 @@ func (sp *serveProcess) stop(t *testing.T, e *editor) {
 	if err := checkFrames(sp.wire.Bytes()); err != nil {
 		t.Errorf("stdout is not only JSON-RPC frames: %v\n%q", err, sp.wire.String())
 	}
+}
+
+// quietStop fails when the server logged a cancellation at warn or error
+// level: editors show a server's stderr as errors, and stopping is normal.
+func quietStop(t *testing.T, stderr string) {
+	t.Helper()
+	for _, line := range strings.Split(stderr, "\n") {
+		if (strings.Contains(line, "\tWARN\t") || strings.Contains(line, "\tERROR\t")) && strings.Contains(line, "context canceled") {
+			t.Errorf("a normal stop logged %q", line)
+		}
+	}
+}
+
+// TestServeStopsQuietly: a session ended right after initialize (the
+// client has not answered the watcher registration yet), or by SIGTERM,
+// logs no "context canceled" warning or error and exits 0.
+func TestServeStopsQuietly(t *testing.T) {
+	root := t.TempDir()
+	writeTree(t, root, map[string]string{"a.py": ""})
+	e, sp := startServe(t)
+	e.initialize(editorConfig{}, root)
+	sp.stop(t, e)
+	quietStop(t, sp.stderr.String())
+
+	e, sp = startServe(t)
+	e.initialize(editorConfig{}, root)
+	if err := sp.cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	err := sp.cmd.Wait()
+	if err != nil {
+		t.Errorf("relayout serve after SIGTERM: %v\n%s", err, sp.stderr.String())
+	}
+	quietStop(t, sp.stderr.String())
 }
 
 func TestServeOverStdio(t *testing.T) {

@@ -8,7 +8,8 @@ package server
 // and DeleteFile honour their options like VS Code (parents are created,
 // existing targets fail unless overwrite/ignoreIfExists, a folder is
 // deleted only when empty unless recursive); positions are converted with
-// the negotiated encoding. With echoRenames the editor also sends
+// the negotiated encoding; a run of deletes is validated before any is
+// performed, as VS Code does. With echoRenames the editor also sends
 // workspace/willRenameFiles before each rename, as VS Code does.
 
 import (
@@ -156,6 +157,9 @@ func (e *editor) applyEdit(ctx context.Context, we *protocol.WorkspaceEdit, echo
 	}
 	if len(we.DocumentChanges) > 0 {
 		for i, dc := range we.DocumentChanges {
+			if err := e.validateDeletes(we.DocumentChanges, i); err != nil {
+				return fmt.Errorf("change %d: %w (VS Code: IGNORING workspace edit)", i, err)
+			}
 			var err error
 			switch c := dc.(type) {
 			case *protocol.TextDocumentEdit:
@@ -355,6 +359,45 @@ func (e *editor) renameFile(r *protocol.RenameFile) error {
 			return err
 		}
 		e.openURI(nu, d.text)
+	}
+	return nil
+}
+
+// validateDeletes checks, like VS Code, a run of consecutive DeleteFile
+// changes starting at i before any of them is performed: each target must
+// exist (unless ignoreIfNotExists) and a folder deleted without recursive
+// must be empty now, before the deletes that precede it in the run. VS Code
+// refuses the whole edit when one fails ("Unable to delete non-empty
+// folder").
+func (e *editor) validateDeletes(changes []protocol.DocumentChange, i int) error {
+	if _, ok := changes[i].(*protocol.DeleteFile); !ok {
+		return nil
+	}
+	if i > 0 {
+		if _, ok := changes[i-1].(*protocol.DeleteFile); ok {
+			return nil // validated with the start of its run
+		}
+	}
+	for _, dc := range changes[i:] {
+		d, ok := dc.(*protocol.DeleteFile)
+		if !ok {
+			break
+		}
+		p, err := uriToPath(d.URI)
+		if err != nil {
+			return err
+		}
+		o := d.Options
+		st, err := os.Lstat(p)
+		switch {
+		case err != nil && o != nil && o.IgnoreIfNotExists != nil && *o.IgnoreIfNotExists:
+		case err != nil:
+			return fmt.Errorf("delete %s: %w", p, err)
+		case st.IsDir() && (o == nil || o.Recursive == nil || !*o.Recursive):
+			if entries, _ := os.ReadDir(p); len(entries) > 0 {
+				return fmt.Errorf("unable to delete non-empty folder %s", p)
+			}
+		}
 	}
 	return nil
 }

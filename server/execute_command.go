@@ -224,7 +224,7 @@ func (s *server) runMove(ctx context.Context, f *folder, moves []move.Move, opts
 	}
 	msg := fmt.Sprintf("relayout: moved %s (%s)", what, m.summary())
 	if n := len(m.cs.Warnings); n > 0 {
-		msg += fmt.Sprintf("; %d warnings: %s", n, m.cs.Warnings[0].String())
+		msg += fmt.Sprintf("; %s: %s", count(n, "warning"), m.cs.Warnings[0].String())
 		if n > 1 {
 			msg += ", …"
 		}

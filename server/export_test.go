@@ -7,7 +7,7 @@ import "go.lsp.dev/uri"
 func (s *server) documentText(u uri.URI) (string, int32, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	doc, ok := s.docs[u]
+	doc, ok := s.docs[docKey(u)]
 	if !ok {
 		return "", 0, false
 	}

@@ -3,10 +3,12 @@ package server
 // import_index.go: the background import index of each workspace folder.
 // Once a folder's depth diagnostics are published, its whole import index
 // is built (index.Build, parsing in parallel through the on-disk parse
-// cache) under a $/progress of its own, and kept in the folder state. A
-// re-read of the folder, its removal and shutdown cancel the build in
-// flight. Moves do not use it yet: they build a candidate-only index of
-// their own (refactor.Workspace.Move); relayout/status reports it.
+// cache) under a $/progress of its own, and kept in the folder state; a
+// re-read of the folder derives the next snapshot from the last one
+// (index.Refresh: only files whose size, mtime or content changed are
+// parsed again). A re-read, the folder's removal and shutdown cancel the
+// build in flight. Moves do not use it yet: they build a candidate-only
+// index of their own (refactor.Workspace.Move); relayout/status reports it.
 
 import (
 	"context"
@@ -64,11 +66,21 @@ func (f *folder) stopIndex() {
 // progress ends, so a client seeing the end sees the index.
 func (s *server) buildIndex(ctx context.Context, f *folder, ws *refactor.Workspace, gen int) {
 	p := s.beginProgress(ctx, indexTitle(f.name))
-	ix, err := index.Build(ctx, ws.FileSet(), ws.Config, index.Options{
+	opts := index.Options{
 		Progress:    p.Report,
 		Cache:       s.parseCache(),
 		MaxFileSize: ws.Config.Workspace.MaxFileSize,
-	})
+	}
+	f.mu.Lock()
+	prev, prevOf := f.index, f.indexOf
+	f.mu.Unlock()
+	var ix *index.Index
+	var err error
+	if prev != nil && prevOf.Config.Workspace.MaxFileSize == ws.Config.Workspace.MaxFileSize {
+		ix, err = prev.Refresh(ctx, ws.FileSet(), ws.Config, opts)
+	} else {
+		ix, err = index.Build(ctx, ws.FileSet(), ws.Config, opts)
+	}
 	cancelled := ctx.Err() != nil
 	f.mu.Lock()
 	if err == nil && !cancelled {

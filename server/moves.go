@@ -53,7 +53,7 @@ func (s *server) openDocs(f *folder) map[string]openDoc {
 			continue
 		}
 		if rel, ok := pathToRel(f.path, p); ok && rel != "" {
-			out[rel] = openDoc{uri: u, version: d.version, text: d.text}
+			out[rel] = openDoc{uri: d.uri, version: d.version, text: d.text}
 		}
 	}
 	return out
@@ -63,7 +63,7 @@ func (s *server) openDocs(f *folder) map[string]openDoc {
 func (s *server) docVersion(u uri.URI) (int32, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if d, ok := s.docs[u]; ok {
+	if d, ok := s.docs[docKey(u)]; ok {
 		return d.version, true
 	}
 	return 0, false
@@ -184,8 +184,8 @@ func (m *computedMove) summary() string {
 	for _, p := range m.cs.EditedFiles() {
 		refs += len(m.cs.Edits[p])
 	}
-	return fmt.Sprintf("%d files moved, %d references rewritten in %d files, %d created, %d deleted",
-		len(m.cs.Renames), refs, len(m.cs.EditedFiles()), len(m.cs.Creates), len(m.cs.Deletes))
+	return fmt.Sprintf("%s moved, %s rewritten in %s, %d created, %d deleted",
+		count(len(m.cs.Renames), "file"), count(refs, "reference"), count(len(m.cs.EditedFiles()), "file"), len(m.cs.Creates), len(m.cs.Deletes))
 }
 
 // computeMove computes the change set of moves in folder f. The folder is

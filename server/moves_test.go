@@ -160,6 +160,9 @@ func describe(dcs []protocol.DocumentChange) string {
 			}
 		case *protocol.DeleteFile:
 			fmt.Fprintf(&b, "delete %s", short(c.URI))
+			if c.Options != nil && c.Options.Recursive != nil {
+				b.WriteString(" recursive")
+			}
 			if c.Options != nil && c.Options.IgnoreIfNotExists != nil {
 				b.WriteString(" ignoreIfNotExists")
 			}
@@ -198,8 +201,7 @@ rename dep.py pkg/dep.py
 rename old.py pkg/new.py
 create old.py
 edit old.py@null 0:0-0:0="from pkg.new import *\n"
-delete gone/__init__.py
-delete gone ignoreIfNotExists
+delete gone recursive ignoreIfNotExists
 `
 	if got := describe(dcs); got != want {
 		t.Errorf("documentChanges:\n%s\nwant:\n%s", got, want)
@@ -279,3 +281,33 @@ var (
 	_ editBasis = fakeBasis{}
 	_ editBasis = (*computedMove)(nil)
 )
+
+// TestDocumentChangesNestedEmptyDirs: a move that empties nested folders
+// deletes only the topmost one, once, recursively (VS Code validates a run
+// of deletes before performing any: deleting a/b/c and then a/b would fail
+// on a/b still holding c, and VS Code would ignore the whole edit); a
+// deleted file inside it is covered by that delete; an emptied folder
+// holding nothing after the renames is deleted without recursive.
+func TestDocumentChangesNestedEmptyDirs(t *testing.T) {
+	basis := fakeBasis{files: map[string]string{"a/b/c/m.py": "", "a/b/__init__.py": "", "x/n.py": "", "keep/o.py": ""}}
+	cs := &edit.ChangeSet{
+		Renames:    []edit.Rename{{From: "a/b/c/m.py", To: "m.py"}, {From: "x/n.py", To: "n.py"}},
+		Deletes:    []string{"a/b/__init__.py", "keep/o.py"},
+		RemoveDirs: []string{"a/b/c", "a/b", "a", "x"},
+	}
+	steps := renameSteps(cs.Renames, func(string) bool { return false })
+	all := resourceOps{create: true, rename: true, delete: true}
+	dcs, notes, err := changeSetToDocumentChanges(cs, steps, []string{"a/b/c", "a/b", "a", "x"}, basis, parsers.UTF8, all)
+	if err != nil || len(notes) != 0 {
+		t.Fatalf("%v %v", err, notes)
+	}
+	want := `rename a/b/c/m.py m.py
+rename x/n.py n.py
+delete keep/o.py
+delete a recursive ignoreIfNotExists
+delete x ignoreIfNotExists
+`
+	if got := describe(dcs); got != want {
+		t.Errorf("documentChanges:\n%s\nwant:\n%s", got, want)
+	}
+}

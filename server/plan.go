@@ -24,8 +24,8 @@ import (
 const codePlan = "plan"
 
 // planDiagnostics validates the phases of the workspace's plan that are
-// not applied yet, each against the tree the earlier ones leave (as
-// `relayout apply` does before writing anything), and returns a diagnostic
+// not applied yet (plan.Check, what `relayout plan --check` and
+// `relayout apply` ask), and returns a diagnostic
 // per problem on its line of relayout.toml. src is relayout.toml's content.
 func planDiagnostics(ws *refactor.Workspace, src []byte, enc parsers.Encoding) []protocol.Diagnostic {
 	p, pending := pendingPhases(ws)
@@ -46,14 +46,16 @@ func planDiagnostics(ws *refactor.Workspace, src []byte, enc parsers.Encoding) [
 // lags behind the file events of an edit just applied.
 func pendingPhases(ws *refactor.Workspace) (*plan.Plan, []plan.Phase) {
 	p := plan.FromConfig(ws.Config)
-	all := p.Phases()
-	var pending []plan.Phase
-	for i, done := range plan.Applied(onDisk{ws.FileSet(), ws.Root}, all) {
-		if !done {
-			pending = append(pending, all[i])
-		}
+	if p.Empty() {
+		return p, nil
 	}
-	return p, pending
+	st := plan.Check(onDisk{ws.FileSet(), ws.Root}, p, planOptions(ws))
+	return p, st.Pending
+}
+
+// planOptions are the validation options of the workspace's plan.
+func planOptions(ws *refactor.Workspace) plan.ValidateOptions {
+	return plan.ValidateOptions{Rule: ws.DepthRule(), Root: ws.Root}
 }
 
 // onDisk is a FileSet whose HasFile and HasDir ask the disk.
@@ -84,9 +86,7 @@ func (d onDisk) HasDir(rel string) bool {
 // validatePending validates pending phases of p, each against the tree the
 // earlier ones leave, as `relayout apply` and `relayout plan check` do.
 func validatePending(ws *refactor.Workspace, p *plan.Plan, pending []plan.Phase) []plan.Problem {
-	return plan.ValidatePhases(ws.FileSet(), p.File, pending, plan.ValidateOptions{
-		Rule: ws.DepthRule(), Root: ws.Root, CheckMerge: plan.DefaultMergeCheck,
-	})
+	return plan.ValidatePhases(ws.FileSet(), p.File, pending, planOptions(ws))
 }
 
 // planDiagnostic reports one plan problem on its line (line 1 when it is

@@ -4,7 +4,9 @@
 // struct per workspace folder, and the translation of refactor's plain
 // results (byte offsets, workspace-relative paths) into protocol types.
 //
-// Layout: one file per LSP method family (initialize.go, text_sync.go,
+// Layout: input.go validates every incoming frame before jsonrpc2 sees it
+// (a malformed message is answered, not fatal); one file per LSP method
+// family (initialize.go, text_sync.go,
 // workspace_folders.go, watched_files.go, file_operations.go,
 // diagnostics.go, progress.go, cancel_request.go, code_action.go,
 // will_rename_files.go, execute_command.go, import_index.go, status.go);
@@ -214,7 +216,7 @@ func (s *server) serve(ctx context.Context, rwc io.ReadWriteCloser) error {
 	// cancels requests still running.
 	connCtx, cancelConn := context.WithCancel(ctx)
 	defer cancelConn()
-	s.conn = jsonrpc2.NewConn(jsonrpc2.NewStream(rwc), jsonrpc2.WithCodec(lspCodec{}))
+	s.conn = jsonrpc2.NewConn(jsonrpc2.NewStream(newInputGuard(rwc, s.log)), jsonrpc2.WithCodec(lspCodec{}))
 	s.client = protocol.ClientDispatcher(s.conn)
 	s.conn.Go(connCtx, s.handler())
 
@@ -337,7 +339,8 @@ func (s *server) recoverPanics(next jsonrpc2.Handler) jsonrpc2.Handler {
 
 // gate enforces the lifecycle: before initialize only initialize and exit
 // are accepted, after shutdown only exit. A request whose context was
-// cancelled answers RequestCancelled.
+// cancelled answers RequestCancelled; params that do not decode answer
+// InvalidParams (-32602), not the library's ParseError.
 func (s *server) gate(next jsonrpc2.Handler) jsonrpc2.Handler {
 	return func(ctx context.Context, req *jsonrpc2.Request) (any, error) {
 		method := req.Method()
@@ -357,6 +360,12 @@ func (s *server) gate(next jsonrpc2.Handler) jsonrpc2.Handler {
 		res, err := next(ctx, req)
 		if err != nil && req.IsCall() && ctx.Err() != nil {
 			return nil, protocol.ErrRequestCancelled
+		}
+		var je *jsonrpc2.Error
+		if errors.As(err, &je) && je.Code == jsonrpc2.ParseError {
+			// The input guard (input.go) let only valid JSON through: what
+			// did not decode is the params.
+			return nil, jsonrpc2.Errorf(jsonrpc2.InvalidParams, "relayout: invalid params for %s: %s", method, je.Message)
 		}
 		return res, err
 	}
@@ -431,4 +440,13 @@ func (lspCodec) Unmarshal(data []byte, v any) error {
 		return nil
 	}
 	return protocol.Unmarshal(data, v)
+}
+
+// count is n followed by noun, pluralised with an "s" unless n is 1 ("1
+// file", "2 files").
+func count(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }

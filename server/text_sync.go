@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 
 	"go.lsp.dev/protocol"
+	"go.lsp.dev/uri"
 
 	"github.com/relayout/relayout/parsers"
 	"github.com/relayout/relayout/refactor/config"
@@ -17,8 +18,19 @@ import (
 
 // document is an open text document.
 type document struct {
+	uri     uri.URI // as the client spelled it in didOpen
 	version int32
 	text    []byte
+}
+
+// docKey is the key of the document u in s.docs: file URIs are compared
+// as paths, so a didClose spelling the URI differently from its didOpen
+// (percent-encoding, "..") still releases the document.
+func docKey(u uri.URI) uri.URI {
+	if p, err := uriToPath(u); err == nil {
+		return pathToURI(p)
+	}
+	return u
 }
 
 // DidOpen records the document's text.
@@ -26,7 +38,7 @@ func (s *server) DidOpen(ctx context.Context, params *protocol.DidOpenTextDocume
 	td := params.TextDocument
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.docs[td.URI] = &document{version: td.Version, text: []byte(td.Text)}
+	s.docs[docKey(td.URI)] = &document{uri: td.URI, version: td.Version, text: []byte(td.Text)}
 	return nil
 }
 
@@ -35,7 +47,7 @@ func (s *server) DidChange(ctx context.Context, params *protocol.DidChangeTextDo
 	u := params.TextDocument.URI
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	doc, ok := s.docs[u]
+	doc, ok := s.docs[docKey(u)]
 	if !ok {
 		return fmt.Errorf("didChange %s: document is not open", u)
 	}
@@ -51,7 +63,7 @@ func (s *server) DidChange(ctx context.Context, params *protocol.DidChangeTextDo
 func (s *server) DidClose(ctx context.Context, params *protocol.DidCloseTextDocumentParams) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	delete(s.docs, params.TextDocument.URI)
+	delete(s.docs, docKey(params.TextDocument.URI))
 	return nil
 }
 

@@ -2,12 +2,14 @@ package server
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/fsnotify/fsnotify"
 	"go.lsp.dev/protocol"
 )
 
@@ -148,5 +150,63 @@ func TestListingMayChange(t *testing.T) {
 		if got := listingMayChange(tc.rel, tc.structural); got != tc.want {
 			t.Errorf("listingMayChange(%q, %v) = %v, want %v", tc.rel, tc.structural, got, tc.want)
 		}
+	}
+}
+
+// TestDiskWatcherWithoutClientWatchers: a client that cannot register file
+// watchers (Neovim 0.7) never reports a file moved in a shell; the server
+// watches the folder itself, so a real move on disk clears the diagnostic
+// of the old path and flags the new one, in a directory created after the
+// folder was opened too.
+func TestDiskWatcherWithoutClientWatchers(t *testing.T) {
+	root := t.TempDir()
+	writeTree(t, root, map[string]string{"a.py": "", "a/b/c/d/e/old.py": "", "node_modules/x/y.js": ""})
+	cfg := editorConfig{noDynamicWatch: true}
+	e := newEditor(t, cfg)
+	e.initialize(cfg, root)
+	old := fileURI(root, "a/b/c/d/e/old.py")
+	e.await("initial diagnostic", func(st *editorState) bool { return len(st.diags[old]) == 1 })
+
+	// mv a/b/c/d/e/old.py shallow.py
+	if err := os.Rename(filepath.Join(root, "a/b/c/d/e/old.py"), filepath.Join(root, "shallow.py")); err != nil {
+		t.Fatal(err)
+	}
+	e.await("old path cleared after a move on disk", func(st *editorState) bool { return len(st.diags[old]) == 0 })
+
+	// mkdir -p p/q/r/s/t && touch p/q/r/s/t/new.py: the new directories
+	// are watched once the folder is re-read.
+	writeTree(t, root, map[string]string{"p/q/r/s/t/new.py": ""})
+	deep := fileURI(root, "p/q/r/s/t/new.py")
+	e.await("a file created in new directories is flagged", func(st *editorState) bool { return len(st.diags[deep]) == 1 })
+	writeTree(t, root, map[string]string{"p/q/r/s/t/second.py": ""})
+	second := fileURI(root, "p/q/r/s/t/second.py")
+	e.await("a file created in a watched new directory is flagged", func(st *editorState) bool { return len(st.diags[second]) == 1 })
+}
+
+func TestDiskWatcherSyncIsBounded(t *testing.T) {
+	root := t.TempDir()
+	var dirs []string
+	for i := 0; i < maxWatchedDirs+5; i++ {
+		d := fmt.Sprintf("d%05d", i)
+		dirs = append(dirs, d)
+		if err := os.Mkdir(filepath.Join(root, d), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	w, err := fsnotify.NewWatcher()
+	if err != nil {
+		t.Skip("no file watcher:", err)
+	}
+	defer w.Close()
+	dw := &diskWatcher{w: w, watched: map[string]bool{}}
+	msg := dw.sync(root, dirs)
+	if !strings.Contains(msg, "only 4096 are watched") {
+		t.Errorf("message %q", msg)
+	}
+	if len(dw.watched) != maxWatchedDirs {
+		t.Errorf("%d directories watched, want %d", len(dw.watched), maxWatchedDirs)
+	}
+	if again := dw.sync(root, dirs); again != "" {
+		t.Errorf("the limit is reported twice: %q", again)
 	}
 }

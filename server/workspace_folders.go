@@ -24,6 +24,7 @@ import (
 	"github.com/relayout/relayout/refactor/config"
 	"github.com/relayout/relayout/refactor/index"
 	"github.com/relayout/relayout/refactor/plan"
+	"github.com/relayout/relayout/refactor/workspace"
 )
 
 // folder is the state of one workspace folder.
@@ -36,6 +37,11 @@ type folder struct {
 	// path is the absolute folder path as the client names it (not
 	// symlink-resolved), so URIs built from it match the client's.
 	path string
+	// canon is path with symlinks resolved: the same folder spelled
+	// differently (trailing slash, "..", a symlink, percent-encoding) is
+	// opened once. refs counts the spellings the client added (s.mu).
+	canon string
+	refs  int
 
 	ctx     context.Context // cancelled when the folder is removed or the server stops
 	cancel  context.CancelFunc
@@ -61,6 +67,10 @@ type folder struct {
 	indexOf     *refactor.Workspace
 	indexCancel context.CancelFunc
 	indexGen    int
+
+	// watcher watches the folder's directories when the client cannot
+	// (nil otherwise); set by the worker before the first open.
+	watcher *diskWatcher
 
 	// proposalMu guards proposal, the generated plan of the snapshot
 	// proposalOf (computed on first use, see plan.go).
@@ -90,12 +100,17 @@ func (s *server) DidChangeWorkspaceFolders(ctx context.Context, params *protocol
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for _, wf := range params.Event.Removed {
-		if f, ok := s.folders[wf.URI]; ok {
-			delete(s.folders, wf.URI)
-			f.removed.Store(true)
-			f.cancel()
-			s.log.Info("folder removed", zap.String("folder", f.path))
+		key, f := s.folderByCanonLocked(wf.URI)
+		if f == nil {
+			continue
 		}
+		if f.refs--; f.refs > 0 {
+			continue // still added under another spelling
+		}
+		delete(s.folders, key)
+		f.removed.Store(true)
+		f.cancel()
+		s.log.Info("folder removed", zap.String("folder", f.path))
 	}
 	for _, wf := range params.Event.Added {
 		s.addFolderLocked(wf)
@@ -103,15 +118,65 @@ func (s *server) DidChangeWorkspaceFolders(ctx context.Context, params *protocol
 	return nil
 }
 
+// canonPath resolves symlinks in the clean absolute path p (p itself
+// when that fails, e.g. for a folder that does not exist yet).
+func canonPath(p string) string {
+	if r, err := filepath.EvalSymlinks(p); err == nil {
+		return r
+	}
+	return p
+}
+
+// folderByCanonLocked returns the folder u names, whatever its spelling,
+// and its key in s.folders (s.mu held).
+func (s *server) folderByCanonLocked(u uri.URI) (uri.URI, *folder) {
+	if f, ok := s.folders[u]; ok {
+		return u, f
+	}
+	p, err := uriToPath(u)
+	if err != nil {
+		return "", nil
+	}
+	c := canonPath(p)
+	for k, f := range s.folders {
+		if f.canon == c {
+			return k, f
+		}
+	}
+	return "", nil
+}
+
+// refuseFolder reports why the folder at canon must not be walked: the
+// file system root or the user's home directory would walk every file the
+// user has (hundreds of thousands, gigabytes of memory).
+func refuseFolder(canon string) string {
+	if canon == filepath.Dir(canon) {
+		return "it is the root of the file system"
+	}
+	if home, err := os.UserHomeDir(); err == nil && home != "" && canon == canonPath(filepath.Clean(home)) {
+		return "it is your home directory"
+	}
+	return ""
+}
+
 // addFolderLocked starts tracking wf (s.mu held) and schedules its first
-// open. Non-file and duplicate folders are ignored.
+// open. A folder already open under another spelling is counted, not
+// opened again. Non-file folders, relative file URIs, the file system
+// root and the home directory are refused with a message to the user.
 func (s *server) addFolderLocked(wf protocol.WorkspaceFolder) {
-	if _, dup := s.folders[wf.URI]; dup {
+	if _, f := s.folderByCanonLocked(wf.URI); f != nil {
+		f.refs++
+		s.log.Info("workspace folder already open", zap.String("uri", string(wf.URI)), zap.String("folder", f.path))
 		return
 	}
 	path, err := uriToPath(wf.URI)
 	if err != nil {
-		s.log.Warn("workspace folder ignored", zap.String("uri", string(wf.URI)), zap.Error(err))
+		s.refuseFolderLocked(wf.URI, err.Error())
+		return
+	}
+	canon := canonPath(path)
+	if why := refuseFolder(canon); why != "" {
+		s.refuseFolderLocked(wf.URI, fmt.Sprintf("%s; open a project folder instead", why))
 		return
 	}
 	name := wf.Name
@@ -120,7 +185,7 @@ func (s *server) addFolderLocked(wf protocol.WorkspaceFolder) {
 	}
 	f := &folder{
 		id:  fmt.Sprintf("%s#%d", wf.URI, s.folderSeq.Add(1)),
-		uri: wf.URI, name: name, path: path, dirty: make(chan struct{}, 1),
+		uri: wf.URI, name: name, path: path, canon: canon, refs: 1, dirty: make(chan struct{}, 1),
 	}
 	f.ctx, f.cancel = context.WithCancel(s.bgCtx)
 	if !s.goBackgroundLocked(func(context.Context) { s.runFolder(f) }) {
@@ -130,6 +195,14 @@ func (s *server) addFolderLocked(wf protocol.WorkspaceFolder) {
 	s.folders[wf.URI] = f
 	f.markDirty()
 	s.log.Info("folder added", zap.String("folder", path))
+}
+
+// refuseFolderLocked logs and shows (in the background: s.mu is held) why
+// the workspace folder u is not opened.
+func (s *server) refuseFolderLocked(u uri.URI, why string) {
+	s.log.Warn("workspace folder refused", zap.String("uri", string(u)), zap.String("reason", why))
+	msg := fmt.Sprintf("relayout: workspace folder %s ignored: %s", u, why)
+	s.goBackgroundLocked(func(ctx context.Context) { s.showMessage(ctx, protocol.MessageTypeError, msg) })
 }
 
 // foldersContaining returns the folders at or above the absolute path
@@ -156,10 +229,12 @@ func folderName(u uri.URI) string {
 
 // runFolder is the folder's worker: it opens the folder right away, then
 // again after every burst of file events once they have been quiet for
-// the debounce delay. When the folder is removed it clears the
-// diagnostics it published.
+// the debounce delay; when the client cannot register file watchers, it
+// watches the folder's directories itself (watched_files.go). When the
+// folder is removed it clears the diagnostics it published.
 func (s *server) runFolder(f *folder) {
 	first := true
+	f.watcher = s.startDiskWatcher(f)
 	for {
 		select {
 		case <-f.ctx.Done():
@@ -247,10 +322,10 @@ func (s *server) refresh(f *folder) {
 	cfgPath := filepath.Join(f.path, config.FileName)
 	cfgURI := pathToURI(cfgPath)
 	if res.cfgErr != nil {
-		src, _ := os.ReadFile(cfgPath) // a missing file just puts the diagnostic at 0:0
+		src, _ := workspace.ReadRegular(cfgPath, workspace.MaxConfigSize) // a missing or special file puts the diagnostic at 0:0
 		next[cfgURI] = append(next[cfgURI], configDiagnostic(res.cfgErr, src, enc))
 	} else if res.ws != nil && (len(res.ws.Config.Moves) > 0 || len(res.ws.Config.Merges) > 0) {
-		src, _ := os.ReadFile(cfgPath)
+		src, _ := workspace.ReadRegular(cfgPath, workspace.MaxConfigSize)
 		next[cfgURI] = append(next[cfgURI], planDiagnostics(res.ws, src, enc)...)
 	}
 	if ctx.Err() != nil {
@@ -280,6 +355,11 @@ func (s *server) refresh(f *folder) {
 		f.shownConfigErr = ""
 	}
 	f.mu.Unlock()
+	if res.ws != nil {
+		// Watch the listing's directories before the client sees the
+		// diagnostics: a change it makes after them is noticed.
+		s.syncWatches(f, res.ws.Listing.Dirs)
+	}
 	s.replaceDiagnostics(f.id, next)
 
 	if show != "" {
@@ -290,7 +370,7 @@ func (s *server) refresh(f *folder) {
 		s.showMessage(ctx, protocol.MessageTypeError, fmt.Sprintf("relayout: cannot open %s: %v", f.path, res.err))
 	}
 	if res.ws != nil {
-		p.End(fmt.Sprintf("%d files, %d too deep", len(res.ws.Listing.Files), deep))
+		p.End(fmt.Sprintf("%s, %d too deep", count(len(res.ws.Listing.Files), "file"), deep))
 		s.startIndex(f, res.ws)
 	} else {
 		p.End("failed")

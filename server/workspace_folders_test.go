@@ -1,5 +1,7 @@
 package server
 
+//lint:file-ignore SA1019 clients that predate workspace folders send only rootUri or rootPath, which the server must still honour
+
 import (
 	"path/filepath"
 	"testing"

@@ -4,10 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"os/exec"
 	"strings"
-	"time"
 
 	"github.com/relayout/relayout/refactor"
 	"github.com/relayout/relayout/refactor/edit"
@@ -25,8 +23,8 @@ phase by phase. The whole plan is validated first; each phase is then one
 change set applied all-or-nothing through a journal. Before a phase is
 committed the workspace is re-checked: a phase that leaves an import
 unresolved that was not before, or whose --verify-cmd fails, is rolled back
-and the apply stops. Phases already applied (sources gone, targets present)
-are skipped, so re-running an applied plan does nothing.
+and the apply stops. Leading phases already applied (sources gone, targets
+present) are skipped, so re-running an applied plan does nothing.
 
 An apply interrupted at any point (even kill -9) leaves its journal in
 .relayout-journal; --recover rolls it back.
@@ -34,10 +32,9 @@ An apply interrupted at any point (even kill -9) leaves its journal in
 Exit status: 0 applied (or nothing to do), 1 a phase failed or the plan has
 problems, 2 usage or configuration error.`
 
-// slowApplyEnv names the test-only environment variable that makes every
-// apply step sleep (a Go duration, or any other value for 20ms), so that
-// tests can kill relayout mid-apply. Not for users.
-const slowApplyEnv = "RELAYOUT_TEST_SLOW_APPLY"
+// applyStepHook, set only by tests, is called before every step of every
+// phase's apply (see edit.ApplyOptions.Hook).
+var applyStepHook func(step string) error
 
 func runApply(e *env, args []string) int {
 	fs := newFlags(e, "apply", "", applyHelp)
@@ -46,7 +43,7 @@ func runApply(e *env, args []string) int {
 	dry := fs.Bool("dry-run", false, "compute every phase and print the summary; write nothing")
 	diff := fs.Bool("diff", false, "print a unified diff of each phase")
 	shim := fs.Bool("shim", false, "leave a compatibility module at each old Python path that re-exports the new one")
-	updateStrings := fs.Bool("update-strings", false, "rewrite possible references (dotted paths in other strings and non-code files); default: [moves] update_strings in relayout.toml, true")
+	updateStrings := addStringsFlag(fs)
 	verifyCmd := fs.String("verify-cmd", "", "run `sh -c CMD` in the workspace root after each phase; a failure rolls the phase back")
 	recover := fs.Bool("recover", false, "roll back an interrupted apply and exit")
 	root := fs.String("root", "", "workspace root (default: nearest relayout.toml or .git above the current directory)")
@@ -64,14 +61,11 @@ func runApply(e *env, args []string) int {
 	if ws == nil {
 		return code
 	}
-	if !flagGiven(fs, "update-strings") {
-		*updateStrings = ws.Config.UpdateStrings()
-	}
 	p, code := loadPlan(e, "apply", ws, *planFile)
 	if p == nil {
 		return code
 	}
-	opts := plan.ApplyOptions{Phase: *phase, DryRun: *dry, Diff: *diff, Shim: *shim, UpdateStrings: *updateStrings, Hook: slowHook(), CheckMerge: mergeChecker}
+	opts := plan.ApplyOptions{Phase: *phase, DryRun: *dry, Diff: *diff, Shim: *shim, Strings: updateStrings.scope(defaultStrings(ws)), Hook: applyStepHook}
 	opts.Cache, _ = index.OpenCache("")
 	if *verifyCmd != "" {
 		opts.Verify = func(ctx context.Context, root string) error {
@@ -125,18 +119,11 @@ func printReport(e *env, rep *plan.Report, dry bool) {
 			fmt.Fprint(e.stdout, ph.Diff)
 		}
 		if cs != nil {
-			for _, w := range cs.Warnings {
-				fmt.Fprintf(e.stderr, "relayout: phase %d: %s: %s\n", ph.N, w.Code, w)
-			}
+			printWarnings(e, fmt.Sprintf("phase %d: ", ph.N), cs, dry)
 		}
 		switch {
 		case cs != nil && (ph.Status == plan.StatusApplied || ph.Status == plan.StatusWouldApply):
-			refs := 0
-			for _, p := range cs.EditedFiles() {
-				refs += len(cs.Edits[p])
-			}
-			fmt.Fprintf(e.stdout, "phase %d: %s: moved %d files, rewrote %d references in %d files, created %d files, deleted %d files\n",
-				ph.N, ph.Status, len(cs.Renames), refs, len(cs.EditedFiles()), len(cs.Creates), len(cs.Deletes))
+			fmt.Fprintf(e.stdout, "phase %d: %s: %s\n", ph.N, ph.Status, changeSummary(cs))
 		case ph.Reason != "":
 			fmt.Fprintf(e.stdout, "phase %d: %s: %s\n", ph.N, ph.Status, ph.Reason)
 			for _, u := range ph.NewUnresolved {
@@ -151,7 +138,7 @@ func printReport(e *env, rep *plan.Report, dry bool) {
 	if dry {
 		verb = "would move"
 	}
-	fmt.Fprintf(e.stdout, "summary: %s %d files; %d directories flattened, %d created, %d removed\n", verb, files, len(flat), len(created), len(removed))
+	fmt.Fprintf(e.stdout, "summary: %s %s; %s flattened, %d created, %d removed\n", verb, plural(files, "file"), plural(len(flat), "directory"), len(created), len(removed))
 	if len(created) > 0 {
 		fmt.Fprintf(e.stdout, "directories created: %s\n", strings.Join(created, ", "))
 	}
@@ -179,21 +166,4 @@ func applyRecover(e *env, root string) int {
 	}
 	fmt.Fprintln(e.stdout, "recovered: the interrupted apply was rolled back")
 	return ExitOK
-}
-
-// slowHook returns the test-only hook that sleeps before every apply
-// step when RELAYOUT_TEST_SLOW_APPLY is set, and nil otherwise.
-func slowHook() func(string) error {
-	v := os.Getenv(slowApplyEnv)
-	if v == "" {
-		return nil
-	}
-	d, err := time.ParseDuration(v)
-	if err != nil {
-		d = 20 * time.Millisecond
-	}
-	return func(string) error {
-		time.Sleep(d)
-		return nil
-	}
 }

@@ -7,38 +7,50 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/exec"
+	"path"
+	"path/filepath"
 	"runtime"
 	"slices"
 	"strings"
 	"time"
 
+	"github.com/relayout/relayout/parsers"
 	"github.com/relayout/relayout/refactor"
 	"github.com/relayout/relayout/refactor/gen"
 	"github.com/relayout/relayout/refactor/index"
 	"github.com/relayout/relayout/refactor/move"
+	"github.com/relayout/relayout/refactor/workspace"
 )
 
 func init() {
 	register(verb{name: "bench", short: "time relayout's phases on a generated workspace", run: runBench})
 }
 
-const benchHelp = `Generate a realistic mixed Python + TypeScript workspace (N files of about
-5 KB, 5 to 15 imports each, nested up to 7 levels, one module per language
-imported by N/10 files) and time relayout's phases on it, R times each:
+const benchHelp = `Time relayout's phases, R times each, on a generated workspace or on the
+checkout at PATH. Without PATH it generates a realistic mixed Python +
+TypeScript workspace (N files of about 5 KB, 5 to 15 imports each, nested up
+to 7 levels, one module per language imported by N/10 files); with PATH the
+hot modules are the most imported Python and TS files of the checkout.
 
   walk+depth       open the workspace and compute depth violations (time to
                    first diagnostics; nothing is parsed)
+  git ls-files     the floor for the walk (a git checkout only)
   index cold       parse and resolve every source file, no parse cache
   index cached     the same with a warm parse cache (a restart)
+  index update     the next index snapshot after one source file changed
   py move compute  change set for moving the hot Python module, after
                    indexing (dry run; the target is 50 ms at N=10000)
   ts move compute  the same for the hot TS module
   py move e2e      the Python move as 'relayout move --dry-run' runs it:
                    candidate prefilter, partial index, compute (cold)
 
-It prints the machine, the median, min and max of every phase, and ratios.
-Nothing outside the generated workspace is changed. The Go benchmarks in
-refactor/bench_test.go measure the same phases (see docs/performance.md).`
+It prints the machine, the load average, the median, min and max of every
+phase, the index's heap per source file, and ratios. Nothing is written
+outside the generated workspace (the parse cache is temporary). The Go
+benchmarks in refactor/bench_test.go measure the same phases (see
+docs/performance.md). Peer servers (typescript-language-server, tsc --lsp,
+Rope) are not measured by this build.`
 
 // benchPhase is one timed phase of relayout bench.
 type benchPhase struct {
@@ -59,7 +71,7 @@ func (p *benchPhase) median() time.Duration {
 }
 
 func runBench(e *env, args []string) int {
-	fs := newFlags(e, "bench", "", benchHelp)
+	fs := newFlags(e, "bench", "[PATH]", benchHelp)
 	files := fs.Int("files", gen.DefaultFiles, "number of files in the generated workspace")
 	runs := fs.Int("runs", 5, "timed runs of each phase")
 	keep := fs.String("keep", "", "generate the workspace into `DIR` and keep it, or reuse the one generated there before")
@@ -67,23 +79,35 @@ func runBench(e *env, args []string) int {
 	if code := parseFlags(fs, args); code >= 0 {
 		return code
 	}
-	if fs.NArg() > 0 {
-		fmt.Fprintln(e.stderr, "relayout bench: no arguments expected")
+	if fs.NArg() > 1 {
+		fmt.Fprintln(e.stderr, "relayout bench: at most one PATH expected")
 		return ExitUsage
 	}
 	if *files < 100 || *runs < 1 {
 		fmt.Fprintln(e.stderr, "relayout bench: want --files >= 100 and --runs >= 1")
 		return ExitUsage
 	}
-	opts := gen.Options{Files: *files, Seed: *seed, HotImporters: *files / 10, PackageFiles: max(4, *files/50)}
-	machine(e.stdout)
-
-	ws, cleanup, code := benchWorkspace(e, opts, *keep)
-	if ws == nil {
-		return code
+	var subj *benchSubject
+	if fs.NArg() == 1 {
+		root := fs.Arg(0)
+		if st, err := os.Stat(root); err != nil || !st.IsDir() {
+			fmt.Fprintf(e.stderr, "relayout bench: %s is not a directory\n", root)
+			return ExitUsage
+		}
+		machine(e.stdout)
+		fmt.Fprintf(e.stdout, "workspace: %s\n", root)
+		subj = &benchSubject{root: root, deeper: -1}
+	} else {
+		opts := gen.Options{Files: *files, Seed: *seed, HotImporters: *files / 10, PackageFiles: max(4, *files/50)}
+		machine(e.stdout)
+		ws, cleanup, code := benchWorkspace(e, opts, *keep)
+		if ws == nil {
+			return code
+		}
+		defer cleanup()
+		subj = &benchSubject{root: ws.Root, deeper: ws.Deeper(4), pyHot: hotMove(ws.PythonHot), tsHot: hotMove(ws.TSHot)}
 	}
-	defer cleanup()
-	if err := benchPhases(e, ws, *runs); err != nil {
+	if err := benchPhases(e, subj, *runs); err != nil {
 		fmt.Fprintf(e.stderr, "relayout bench: %v\n", err)
 		return ExitFindings
 	}
@@ -105,6 +129,53 @@ func machine(w io.Writer) {
 	}
 	fmt.Fprintf(w, "relayout %s, %s %s/%s\n", Version, runtime.Version(), runtime.GOOS, runtime.GOARCH)
 	fmt.Fprintf(w, "machine: %s, NumCPU %d, GOMAXPROCS %d\n", cpu, runtime.NumCPU(), runtime.GOMAXPROCS(0))
+	if data, err := os.ReadFile("/proc/loadavg"); err == nil {
+		if f := strings.Fields(string(data)); len(f) >= 3 {
+			fmt.Fprintf(w, "load average: %s %s %s\n", f[0], f[1], f[2])
+		}
+	}
+}
+
+// benchSubject is the workspace relayout bench measures.
+type benchSubject struct {
+	root string
+	// deeper is the number of depth violations expected (-1: unknown).
+	deeper       int
+	pyHot, tsHot *move.Move // nil: no such module
+}
+
+// hotMove returns the move of a generated hot module.
+func hotMove(h *gen.Hot) *move.Move {
+	if h == nil {
+		return nil
+	}
+	return &move.Move{From: h.Path, To: h.To}
+}
+
+// mostImported returns a move of the file of language family py (Python,
+// else TS/JS) with the most importers in ix, to a sibling named
+// <stem>_moved; nil when no file is imported. Package and directory index
+// files are skipped (moving them renames a directory's API).
+func mostImported(ix *index.Index, py bool) *move.Move {
+	best, n := "", 0
+	for _, p := range ix.Files() {
+		lang, _ := parsers.LangOf(p)
+		base := path.Base(p)
+		if (lang == parsers.Python) != py || strings.HasPrefix(base, "__init__.") || strings.HasPrefix(base, "index.") {
+			continue
+		}
+		if k := len(ix.Importers(p)); k > n {
+			best, n = p, k
+		}
+	}
+	if best == "" {
+		return nil
+	}
+	ext := path.Ext(best)
+	if strings.HasSuffix(best, ".d.ts") {
+		ext = ".d.ts"
+	}
+	return &move.Move{From: best, To: strings.TrimSuffix(best, ext) + "_moved" + ext}
 }
 
 // benchWorkspace generates the workspace (or reuses the one in keep) and
@@ -180,7 +251,7 @@ func clearStatus(e *env) {
 }
 
 // benchPhases runs and prints every phase.
-func benchPhases(e *env, ws *gen.Workspace, runs int) error {
+func benchPhases(e *env, subj *benchSubject, runs int) error {
 	ctx := e.ctx
 	phases := map[string]*benchPhase{}
 	var order []*benchPhase
@@ -211,37 +282,64 @@ func benchPhases(e *env, ws *gen.Workspace, runs int) error {
 	var w *refactor.Workspace
 	var ix *index.Index
 	var violations int
-	steps := []struct {
+	var bytesPerFile float64
+	_, gitErr := os.Stat(filepath.Join(subj.root, ".git"))
+	_, gitBin := exec.LookPath("git")
+	type step struct {
 		name string
 		run  func() error
-	}{
-		{"walk+depth", func() (err error) {
-			w, err = refactor.Open(ctx, ws.Root)
+		skip func() bool // evaluated when the step comes
+	}
+	steps := []step{
+		{name: "walk+depth", run: func() (err error) {
+			w, err = refactor.Open(ctx, subj.root)
 			if err == nil {
 				violations = len(w.Violations())
 			}
 			return err
 		}},
-		{"index cold", func() (err error) {
+		{name: "git ls-files", skip: func() bool { return gitErr != nil || gitBin != nil }, run: func() error {
+			return exec.CommandContext(ctx, "git", "-C", subj.root, "ls-files", "--cached", "--others", "--exclude-standard").Run()
+		}},
+		{name: "index cold", run: func() (err error) {
 			ix, err = index.Build(ctx, w.FileSet(), w.Config, index.Options{})
 			return err
 		}},
-		{"index cached", func() error {
+		{name: "index cached", run: func() error {
 			_, err := index.Build(ctx, w.FileSet(), w.Config, index.Options{Cache: cache})
 			return err
 		}},
-		{"py move compute", func() error { return computeHot(ctx, w, ix, ws.PythonHot) }},
-		{"ts move compute", func() error { return computeHot(ctx, w, ix, ws.TSHot) }},
-		{"py move e2e", func() error {
-			_, err := w.Move(ctx, []move.Move{{From: ws.PythonHot.Path, To: ws.PythonHot.To}}, refactor.MoveOptions{})
+		{name: "index update", skip: func() bool { return len(ix.Files()) == 0 }, run: func() error {
+			// One source file edited in memory: only it is parsed again.
+			p := ix.Files()[len(ix.Files())/2]
+			src, err := w.FileSet().ReadFile(p)
+			if err != nil {
+				return err
+			}
+			src = append(slices.Clone(src), "\n"...)
+			fs := workspace.WithOverlay(w.FileSet(), map[string][]byte{p: src})
+			_, err = ix.Update(ctx, index.Change{FS: fs, Changed: []string{p}}, index.Options{})
+			return err
+		}},
+		{name: "py move compute", skip: func() bool { return subj.pyHot == nil }, run: func() error { return computeHot(ctx, w, ix, subj.pyHot) }},
+		{name: "ts move compute", skip: func() bool { return subj.tsHot == nil }, run: func() error { return computeHot(ctx, w, ix, subj.tsHot) }},
+		{name: "py move e2e", skip: func() bool { return subj.pyHot == nil }, run: func() error {
+			_, err := w.Move(ctx, []move.Move{*subj.pyHot}, refactor.MoveOptions{})
 			return err
 		}},
 	}
 	for _, s := range steps {
-		if s.name == "index cached" { // fill the cache first, untimed
+		if s.skip != nil && s.skip() {
+			continue
+		}
+		if s.name == "index cached" { // fill the cache first, untimed, and weigh the index
 			status(e, "filling the parse cache")
 			if _, err := index.Build(ctx, w.FileSet(), w.Config, index.Options{Cache: cache}); err != nil {
 				return fmt.Errorf("fill the parse cache: %w", err)
+			}
+			bytesPerFile = indexHeap(ctx, w, cache)
+			if subj.pyHot == nil && subj.tsHot == nil && subj.deeper < 0 {
+				subj.pyHot, subj.tsHot = mostImported(ix, true), mostImported(ix, false)
 			}
 		}
 		for range runs {
@@ -251,40 +349,75 @@ func benchPhases(e *env, ws *gen.Workspace, runs int) error {
 		}
 	}
 	clearStatus(e)
-	if violations != ws.Deeper(4) {
-		return fmt.Errorf("found %d depth violations, the generator planted %d", violations, ws.Deeper(4))
+	if subj.deeper >= 0 && violations != subj.deeper {
+		return fmt.Errorf("found %d depth violations, the generator planted %d", violations, subj.deeper)
 	}
 	out := e.stdout
+	srcFiles := float64(len(ix.Files()))
+	fmt.Fprintf(out, "\n%d files, %d source files indexed, %d deeper than level 4\n", len(w.Listing.Files), len(ix.Files()), violations)
+	for _, h := range []*move.Move{subj.pyHot, subj.tsHot} {
+		if h != nil {
+			fmt.Fprintf(out, "hot module: %s, imported by %d files, moved to %s\n", h.From, len(ix.Importers(h.From)), h.To)
+		}
+	}
 	fmt.Fprintf(out, "\n%d runs per phase\n%-16s %10s %10s %10s\n", runs, "phase", "median", "min", "max")
 	for _, p := range order {
 		fmt.Fprintf(out, "%-16s %10s %10s %10s\n", p.name, fmtDur(p.median()), fmtDur(slices.Min(p.times)), fmtDur(slices.Max(p.times)))
 	}
+	fmt.Fprintf(out, "\nindex memory: %.0f bytes per source file (heap after GC)\n", bytesPerFile)
 	med := func(name string) time.Duration { return phases[name].median() }
-	srcFiles := float64(ws.Python + ws.TypeScript)
 	cold := med("index cold").Seconds()
 	fmt.Fprintf(out, "\nratios (medians)\n")
 	fmt.Fprintf(out, "  index cold / walk+depth:    %.0fx\n", cold/med("walk+depth").Seconds())
 	fmt.Fprintf(out, "  index cold / index cached:  %.1fx\n", cold/med("index cached").Seconds())
-	fmt.Fprintf(out, "  index cold / py move e2e:   %.1fx\n", cold/med("py move e2e").Seconds())
-	fmt.Fprintf(out, "  walk+depth throughput:      %.0f files/s\n", float64(ws.Files)/med("walk+depth").Seconds())
-	fmt.Fprintf(out, "  index cold throughput:      %.0f files/s, %.1f MB/s\n", srcFiles/cold, float64(ws.SourceBytes)/1e6/cold)
-	fmt.Fprintf(out, "  index cached throughput:    %.0f files/s\n", srcFiles/med("index cached").Seconds())
-	py := med("py move compute")
-	verdict := "within"
-	if py > 50*time.Millisecond {
-		verdict = "over"
+	if phases["index update"] != nil {
+		fmt.Fprintf(out, "  index cold / index update:  %.0fx\n", cold/med("index update").Seconds())
 	}
-	fmt.Fprintf(out, "  py move compute vs 50 ms:   %s (%s the target; the target is set for %d files)\n", fmtDur(py), verdict, gen.DefaultFiles)
+	if phases["git ls-files"] != nil {
+		fmt.Fprintf(out, "  walk+depth / git ls-files:  %.1fx\n", med("walk+depth").Seconds()/med("git ls-files").Seconds())
+	}
+	if phases["py move e2e"] != nil {
+		fmt.Fprintf(out, "  index cold / py move e2e:   %.1fx\n", cold/med("py move e2e").Seconds())
+	}
+	fmt.Fprintf(out, "  walk+depth throughput:      %.0f files/s\n", float64(len(w.Listing.Files))/med("walk+depth").Seconds())
+	fmt.Fprintf(out, "  index cold throughput:      %.0f files/s\n", srcFiles/cold)
+	fmt.Fprintf(out, "  index cached throughput:    %.0f files/s\n", srcFiles/med("index cached").Seconds())
+	if phases["py move compute"] != nil {
+		py := med("py move compute")
+		verdict := "within"
+		if py > 50*time.Millisecond {
+			verdict = "over"
+		}
+		fmt.Fprintf(out, "  py move compute vs 50 ms:   %s (%s the target; the target is set for %d files)\n", fmtDur(py), verdict, gen.DefaultFiles)
+	}
+	fmt.Fprintln(out, "peers: typescript-language-server, tsc --lsp and Rope are not measured by this build")
 	return nil
 }
 
-// computeHot computes (and discards) the change set of moving a hot
-// module on a full index.
-func computeHot(ctx context.Context, w *refactor.Workspace, ix *index.Index, h *gen.Hot) error {
-	if h == nil {
+// indexHeap builds the full index from the warm cache and returns the
+// heap it holds per source file, after a GC.
+func indexHeap(ctx context.Context, w *refactor.Workspace, cache *index.Cache) float64 {
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	ix, err := index.Build(ctx, w.FileSet(), w.Config, index.Options{Cache: cache})
+	if err != nil || len(ix.Files()) == 0 {
+		return 0
+	}
+	runtime.GC()
+	runtime.ReadMemStats(&after)
+	n := float64(len(ix.Files()))
+	runtime.KeepAlive(ix)
+	return float64(int64(after.HeapAlloc)-int64(before.HeapAlloc)) / n
+}
+
+// computeHot computes (and discards) the change set of a move on a full
+// index.
+func computeHot(ctx context.Context, w *refactor.Workspace, ix *index.Index, m *move.Move) error {
+	if m == nil {
 		return errors.New("no hot module")
 	}
-	_, err := move.Compute(ctx, ix, []move.Move{{From: h.Path, To: h.To}}, move.Options{Root: w.Root, Config: w.Config})
+	_, err := move.Compute(ctx, ix, []move.Move{*m}, move.Options{Root: w.Root, Config: w.Config})
 	return err
 }
 

@@ -87,7 +87,7 @@ func runCheck(e *env, args []string) int {
 	case "json":
 		writeJSON(e.stdout, rep)
 	case "sarif":
-		writeJSON(e.stdout, refactor.SARIF(rep, Version))
+		writeJSON(e.stdout, toSARIF(rep, Version))
 	default:
 		for _, v := range rep.Violations {
 			fmt.Fprintf(e.stdout, "%s: level %d exceeds the limit of %d\n", v.Path, v.Level, v.Max)

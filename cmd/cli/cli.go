@@ -13,6 +13,9 @@ import (
 	"sort"
 	"strings"
 	"syscall"
+
+	"github.com/relayout/relayout/refactor"
+	"github.com/relayout/relayout/refactor/move"
 )
 
 // Exit codes shared by every verb.
@@ -102,14 +105,88 @@ func newFlags(e *env, name, argsUsage, desc string) *flag.FlagSet {
 }
 
 // parseFlags parses args; it returns -1 to continue, or an exit code.
+// Flags are flags wherever they appear: before, between or after the
+// positional arguments (`relayout move a.py b.py --dry-run`). A lone "--"
+// ends the flags, so a file named "--dry-run" is passed as `-- --dry-run`.
+// Afterwards fs.Args() holds the positional arguments in order.
 func parseFlags(fs *flag.FlagSet, args []string) int {
-	if err := fs.Parse(args); err != nil {
-		if err == flag.ErrHelp {
-			return ExitOK
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			if err == flag.ErrHelp {
+				return ExitOK
+			}
+			return ExitUsage
 		}
+		rest := fs.Args()
+		if n := len(args) - len(rest); n > 0 && args[n-1] == "--" {
+			pos = append(pos, rest...) // "--": everything after is positional
+			break
+		}
+		if len(rest) == 0 {
+			break
+		}
+		pos = append(pos, rest[0])
+		args = rest[1:]
+	}
+	// Parsing a lone "--" leaves the flags as they are and makes pos the
+	// flag set's arguments.
+	if err := fs.Parse(append([]string{"--"}, pos...)); err != nil {
 		return ExitUsage
 	}
 	return -1
+}
+
+// stringsFlag is --update-strings: a value flag (true, false, code, all)
+// that may also be given bare (= code). Unset, the scope comes from the
+// workspace's default (see scope).
+type stringsFlag struct {
+	v   move.Strings
+	set bool
+}
+
+func (f *stringsFlag) String() string {
+	if f == nil || !f.set {
+		return ""
+	}
+	return f.v.String()
+}
+
+func (f *stringsFlag) Set(s string) error {
+	v, err := move.ParseStrings(s)
+	if err != nil {
+		return err
+	}
+	f.v, f.set = v, true
+	return nil
+}
+
+// IsBoolFlag lets --update-strings stand alone (flag passes "true").
+func (f *stringsFlag) IsBoolFlag() bool { return true }
+
+// scope returns the flag's value, or def when the flag was not given.
+func (f *stringsFlag) scope(def move.Strings) move.Strings {
+	if f.set {
+		return f.v
+	}
+	return def
+}
+
+// addStringsFlag registers --update-strings on fs.
+func addStringsFlag(fs *flag.FlagSet) *stringsFlag {
+	f := &stringsFlag{}
+	fs.Var(f, "update-strings", "rewrite possible references (dotted module paths outside imports): =code (the same as bare --update-strings) in code strings and configuration, =all also in prose (docs, changelogs, comments, docstrings), =false none (they are reported)")
+	return f
+}
+
+// defaultStrings is the string scope when --update-strings is not given:
+// relayout.toml's [moves] update_strings (true, the default, means code
+// strings and configuration; prose is never rewritten by default).
+func defaultStrings(ws *refactor.Workspace) move.Strings {
+	if ws.Config.UpdateStrings() {
+		return move.StringsCode
+	}
+	return move.StringsOff
 }
 
 func isTerminal(f *os.File) bool {

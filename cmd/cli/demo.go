@@ -178,7 +178,7 @@ func (d *demoRun) run() {
 			fmt.Fprintf(e.stdout, "      %s → %s\n", m.From, m.To)
 		}
 	}
-	probs := plan.Validate(ws.FileSet(), p, plan.ValidateOptions{Rule: ws.DepthRule(), Root: ws.Root, CheckMerge: mergeChecker})
+	probs := plan.Validate(ws.FileSet(), p, plan.ValidateOptions{Rule: ws.DepthRule(), Root: ws.Root})
 	for _, pr := range probs {
 		fmt.Fprintf(e.stdout, "  %s\n", pr)
 	}
@@ -190,7 +190,7 @@ func (d *demoRun) run() {
 
 	// 3. apply
 	d.header(3, "apply: phase by phase, verified")
-	ar, err := plan.Apply(ctx, d.root, p, plan.ApplyOptions{UpdateStrings: true, Cache: d.cache, CheckMerge: mergeChecker})
+	ar, err := plan.Apply(ctx, d.root, p, plan.ApplyOptions{UpdateStrings: true, Cache: d.cache})
 	if err != nil {
 		d.step("apply", "FAIL", "%v", err)
 		return

@@ -2,7 +2,6 @@ package cli
 
 import (
 	"errors"
-	"flag"
 	"fmt"
 	"os"
 	"path"
@@ -33,7 +32,7 @@ func runMove(e *env, args []string) int {
 	dry := fs.Bool("dry-run", false, "compute and print the summary; write nothing")
 	diff := fs.Bool("diff", false, "print a unified diff of the change (implies nothing about writing: combine with --dry-run to only preview)")
 	shim := fs.Bool("shim", false, "leave a compatibility module at each old Python path that re-exports the new one with a DeprecationWarning")
-	updateStrings := fs.Bool("update-strings", false, "rewrite possible references (dotted paths in other strings and non-code files); default: [moves] update_strings in relayout.toml, true")
+	updateStrings := addStringsFlag(fs)
 	force := fs.Bool("force", false, "overwrite existing targets")
 	root := fs.String("root", "", "workspace root (default: nearest relayout.toml or .git above the current directory)")
 	if code := parseFlags(fs, args); code >= 0 {
@@ -53,9 +52,6 @@ func runMove(e *env, args []string) int {
 	if ws == nil {
 		return code
 	}
-	if !flagGiven(fs, "update-strings") {
-		*updateStrings = ws.Config.UpdateStrings()
-	}
 	var moves []move.Move
 	for i := 0; i < fs.NArg(); i += 2 {
 		from, err1 := relTo(ws.Root, fs.Arg(i))
@@ -71,7 +67,7 @@ func runMove(e *env, args []string) int {
 		}
 		moves = append(moves, move.Move{From: from, To: to})
 	}
-	return applyMoves(e, "move", ws, moves, refactor.MoveOptions{Force: *force, Shim: *shim, UpdateStrings: *updateStrings}, *dry, *diff)
+	return applyMoves(e, "move", ws, moves, refactor.MoveOptions{Force: *force, Shim: *shim, Strings: updateStrings.scope(defaultStrings(ws))}, *dry, *diff)
 }
 
 // applyMoves computes, prints and (unless dry) applies a set of moves.
@@ -97,14 +93,12 @@ func applyMoves(e *env, verb string, ws *refactor.Workspace, moves []move.Move, 
 		}
 		fmt.Fprint(e.stdout, d)
 	}
-	for _, w := range cs.Warnings {
-		fmt.Fprintf(e.stderr, "relayout: %s: %s\n", w.Code, w)
-	}
+	printWarnings(e, "", cs, dry)
 	if dry {
 		printPlanned(e, cs, true)
 		return ExitOK
 	}
-	sum, err := edit.Apply(ws.Root, ws.FileSet(), cs, edit.ApplyOptions{})
+	sum, err := edit.Apply(e.ctx, ws.Root, ws.FileSet(), cs, edit.ApplyOptions{})
 	if err != nil {
 		fmt.Fprintf(e.stderr, "relayout %s: nothing changed: %v\n", verb, err)
 		return ExitFindings
@@ -124,12 +118,66 @@ func printPlanned(e *env, cs *edit.ChangeSet, dry bool) {
 	if dry {
 		prefix = "would have "
 	}
+	warnings, notes := 0, 0
+	for _, w := range cs.Warnings {
+		if isNote(w) {
+			notes++
+		} else {
+			warnings++
+		}
+	}
+	tail := ""
+	if notes > 0 {
+		tail = fmt.Sprintf(" (and %s)", plural(notes, "note"))
+	}
+	fmt.Fprintf(e.stdout, "%s%s; %s%s\n", prefix, changeSummary(cs), plural(warnings, "warning"), tail)
+}
+
+// printWarnings prints a change set's warnings and notes to stderr, each
+// after prefix ("phase 2: " or ""). Strings the change updates say
+// "would update" in a dry run.
+func printWarnings(e *env, prefix string, cs *edit.ChangeSet, dry bool) {
+	for _, w := range cs.Warnings {
+		label := w.Code
+		if w.Code == "updated-string" {
+			label = "updated"
+			if dry {
+				label = "would update"
+			}
+		}
+		fmt.Fprintf(e.stderr, "relayout: %s%s: %s\n", prefix, label, w)
+	}
+}
+
+// isNote reports whether a change-set warning is informational (what was
+// done, not something to look at): it is printed but not counted as a
+// warning.
+func isNote(w edit.Warning) bool {
+	return w.Code == "info" || w.Code == "updated-string"
+}
+
+// changeSummary says what a change set does: "moved 1 file, rewrote 2
+// references in 1 file, created 0 files, deleted 0 files".
+func changeSummary(cs *edit.ChangeSet) string {
 	refs := 0
 	for _, p := range cs.EditedFiles() {
 		refs += len(cs.Edits[p])
 	}
-	fmt.Fprintf(e.stdout, "%smoved %d files, rewrote %d references in %d files, created %d files, deleted %d files; %d warnings\n",
-		prefix, len(cs.Renames), refs, len(cs.EditedFiles()), len(cs.Creates), len(cs.Deletes), len(cs.Warnings))
+	return fmt.Sprintf("moved %s, rewrote %s in %s, created %s, deleted %s",
+		plural(len(cs.Renames), "file"), plural(refs, "reference"), plural(len(cs.EditedFiles()), "file"),
+		plural(len(cs.Creates), "file"), plural(len(cs.Deletes), "file"))
+}
+
+// plural formats a count with its noun: "1 file", "2 files", "0
+// directories".
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	if strings.HasSuffix(noun, "y") {
+		return fmt.Sprintf("%d %sies", n, noun[:len(noun)-1])
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }
 
 // relTo converts a path given relative to the current directory into a
@@ -140,8 +188,9 @@ func relTo(root, p string) (string, error) {
 		return "", err
 	}
 	// Resolve symlinks in the existing part of the path so it compares with
-	// the resolved root.
-	dir, rest := abs, ""
+	// the resolved root — above the last element only: like mv, a move of
+	// a symlink moves the link, not what it points to.
+	dir, rest := filepath.Dir(abs), filepath.Base(abs)
 	for {
 		if real, err := filepath.EvalSymlinks(dir); err == nil {
 			abs = filepath.Join(real, rest)
@@ -159,12 +208,4 @@ func relTo(root, p string) (string, error) {
 		return "", fmt.Errorf("%s is outside the workspace root %s", p, root)
 	}
 	return filepath.ToSlash(rel), nil
-}
-
-// flagGiven reports whether the flag name was set on the command line
-// (a setting in relayout.toml gives the default of some flags).
-func flagGiven(fs *flag.FlagSet, name string) bool {
-	given := false
-	fs.Visit(func(f *flag.Flag) { given = given || f.Name == name })
-	return given
 }

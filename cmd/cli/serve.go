@@ -1,6 +1,8 @@
 package cli
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -32,6 +34,12 @@ func runServe(e *env, args []string) int {
 	defer closeLog()
 	rwc := stdio{in: e.stdin, out: e.stdout}
 	if err := server.Run(e.ctx, rwc, server.Options{Logger: logger}); err != nil {
+		if errors.Is(err, context.Canceled) && e.ctx.Err() != nil {
+			// Stopped by a signal: how editors end a server that does not
+			// answer shutdown fast enough. Not an error.
+			logger.Info("server stopped by a signal")
+			return ExitOK
+		}
 		logger.Error("server stopped", zap.Error(err))
 		return ExitFindings
 	}

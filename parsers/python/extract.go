@@ -5,6 +5,7 @@ import (
 	"cmp"
 	"context"
 	"slices"
+	"strings"
 
 	sitter "github.com/smacker/go-tree-sitter"
 
@@ -294,9 +295,7 @@ func (x *extractor) result() *parsers.Result {
 		}
 	}
 	for _, c := range x.calls {
-		if ref, ok := x.stringRef(c); ok {
-			res.Refs = append(res.Refs, ref)
-		}
+		res.Refs = append(res.Refs, x.stringRefs(c)...)
 	}
 	slices.SortStableFunc(res.Refs, func(a, b parsers.Ref) int {
 		return cmp.Or(cmp.Compare(a.Span.Start, b.Span.Start), cmp.Compare(a.Stmt.Start, b.Stmt.Start))
@@ -417,28 +416,75 @@ func (x *extractor) chainByTree(c attrCandidate) (parts []parsers.Span, outer pa
 	return parts, outer
 }
 
-// stringCallees are the callee expressions whose first string argument is
-// a module path, exactly as written. mock.patch.object and patch.dict are
-// deliberately absent: their first argument is an object or a dict path.
+// stringCallees are the callee expressions whose first string argument
+// (or `target=` keyword) is a module path, exactly as written: importlib,
+// unittest.mock and pytest-mock's patch and patch.multiple, and pytest's
+// monkeypatch.setattr/delattr with a "pkg.mod.attr" string. patch.object
+// and patch.dict are deliberately absent: their first argument is an
+// object or a dict path.
 var stringCallees = map[string]bool{
-	"import_module":           true,
-	"importlib.import_module": true,
-	"__import__":              true,
-	"patch":                   true,
-	"mock.patch":              true,
-	"unittest.mock.patch":     true,
+	"import_module":                true,
+	"importlib.import_module":      true,
+	"__import__":                   true,
+	"patch":                        true,
+	"mock.patch":                   true,
+	"unittest.mock.patch":          true,
+	"mocker.patch":                 true,
+	"patch.multiple":               true,
+	"mock.patch.multiple":          true,
+	"unittest.mock.patch.multiple": true,
+	"mocker.patch.multiple":        true,
+	"monkeypatch.setattr":          true,
+	"monkeypatch.delattr":          true,
 }
 
-// stringRef resolves a call candidate to a PyString ref.
-func (x *extractor) stringRef(c callCandidate) (parsers.Ref, bool) {
-	if !stringCallees[string(x.src[c.fn.StartByte():c.fn.EndByte()])] {
-		return parsers.Ref{}, false
+// importModuleCallees take a package as second argument (or package=)
+// against which a relative name is resolved.
+var importModuleCallees = map[string]bool{
+	"import_module":           true,
+	"importlib.import_module": true,
+}
+
+// stringRefs resolves a call candidate to its PyString refs: the module
+// path, and for import_module(".rel", "pkg") also the package string.
+func (x *extractor) stringRefs(c callCandidate) []parsers.Ref {
+	callee := x.src[c.fn.StartByte():c.fn.EndByte()]
+	if !stringCallees[string(callee)] { // no allocation: the compiler reuses the bytes
+		return nil
 	}
-	n := int(c.arg.ChildCount())
+	ref, ok := x.stringArg(c.arg, c.expr)
+	if !ok {
+		return nil
+	}
+	if !strings.HasPrefix(ref.Module, ".") || !importModuleCallees[string(callee)] || c.arg.Parent() == nil || x.qs.kind(c.arg.Parent()) == kindKeywordArg {
+		return []parsers.Ref{ref}
+	}
+	pkg := c.arg.NextNamedSibling()
+	if x.qs.kind(pkg) == kindKeywordArg {
+		if name := pkg.ChildByFieldName("name"); name == nil || string(x.src[name.StartByte():name.EndByte()]) != "package" {
+			return []parsers.Ref{ref}
+		}
+		pkg = pkg.ChildByFieldName("value")
+	}
+	if pkg == nil || pkg.Type() != "string" {
+		return []parsers.Ref{ref}
+	}
+	pref, ok := x.stringArg(pkg, c.expr)
+	if !ok || strings.HasPrefix(pref.Module, ".") {
+		return []parsers.Ref{ref}
+	}
+	ref.Package = pref.Module
+	return []parsers.Ref{ref, pref}
+}
+
+// stringArg returns the PyString ref of a plain string literal holding a
+// module path (call is the call it is an argument of).
+func (x *extractor) stringArg(arg, call *sitter.Node) (parsers.Ref, bool) {
+	n := int(arg.ChildCount())
 	if n < 2 {
 		return parsers.Ref{}, false
 	}
-	open, close := c.arg.Child(0), c.arg.Child(n-1)
+	open, close := arg.Child(0), arg.Child(n-1)
 	if x.qs.kind(open) != kindStringStart || x.qs.kind(close) != kindStringEnd || close.IsMissing() {
 		return parsers.Ref{}, false
 	}
@@ -456,7 +502,7 @@ func (x *extractor) stringRef(c callCandidate) (parsers.Ref, bool) {
 		Module: content.Text(x.src),
 		Span:   content,
 		Parts:  parts,
-		Stmt:   spanOf(c.expr),
+		Stmt:   spanOf(call),
 		Quote:  quote,
 	}, true
 }

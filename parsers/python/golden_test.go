@@ -40,19 +40,8 @@ func TestGolden(t *testing.T) {
 			res := mustExtract(t, src)
 			checkInvariants(t, src, res)
 			got := dump(src, res)
-			golden := strings.TrimSuffix(in, filepath.Ext(in)) + ".golden"
-			if *update {
-				if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
-					t.Fatal(err)
-				}
+			if !checkGolden(t, strings.TrimSuffix(in, filepath.Ext(in))+".golden", got) {
 				return
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("%v (run go test -update to create it)", err)
-			}
-			if got != string(want) {
-				t.Errorf("%s differs from the extraction (go test -update rewrites it):\n%s", golden, lineDiff(string(want), got))
 			}
 
 			// The same file with CRLF line endings, and with a UTF-8 BOM,
@@ -107,6 +96,9 @@ func dump(src []byte, res *parsers.Result) string {
 		}
 		if r.Quote != 0 {
 			fmt.Fprintf(&b, " quote=%c", r.Quote)
+		}
+		if r.Package != "" {
+			fmt.Fprintf(&b, " package=%s", r.Package)
 		}
 		if r.Nested {
 			b.WriteString(" nested")

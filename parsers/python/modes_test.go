@@ -76,6 +76,9 @@ func FuzzExtract(f *testing.F) {
 		"#00000000\nimport a#0000000000000000000000000000000000000\na\x00.A0",
 		"from A import A from A import A from.import A from.import A from.#0000000\nA0000000000\"000000000000000000000000000000000000000000000000000000000000000000000000000",
 		"00000000000000000000000000000000000000000000from A import 0A!.A0",
+		// Hostile bytes (issue 8): BOM + CRLF + latin-1, a NUL, UTF-16.
+		"\ufeff# caf\xe9\r\nfrom app import util\r\n", "from app import util\x00\n",
+		"\xff\xfef\x00r\x00o\x00m\x00 \x00a\x00 \x00i\x00m\x00p\x00o\x00r\x00t\x00 \x00b\x00",
 	} {
 		f.Add([]byte(s))
 	}

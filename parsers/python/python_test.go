@@ -195,11 +195,13 @@ import_module("not" ".this")
 	c := parsers.Span{Start: call.Start + len(`__import__("`), End: call.Start + len(`__import__("c`)}
 	cParts := []parsers.Span{c}
 	rel, relParts := dottedAt(t, src, ".rel", 0)
+	pkg, pkgParts := dottedAt(t, src, "pkg", 0)
 	wantRefs(t, src, parsers.PyString, []parsers.Ref{
 		{Module: "p.q", Span: pq, Parts: pqParts, Stmt: sp(t, src, `patch("p.q")`, 0), Quote: '"'},
 		{Module: "a.b", Span: ab, Parts: abParts, Stmt: sp(t, src, `importlib.import_module(r'a.b')`, 0), Quote: '\''},
 		{Module: "c", Span: c, Parts: cParts, Stmt: sp(t, src, `__import__("c")`, 0), Quote: '"'},
-		{Module: ".rel", Span: rel, Parts: relParts, Stmt: sp(t, src, `import_module(".rel", package="pkg")`, 0), Quote: '"'},
+		{Module: ".rel", Span: rel, Parts: relParts, Stmt: sp(t, src, `import_module(".rel", package="pkg")`, 0), Quote: '"', Package: "pkg"},
+		{Module: "pkg", Span: pkg, Parts: pkgParts, Stmt: sp(t, src, `import_module(".rel", package="pkg")`, 0), Quote: '"'},
 	})
 }
 

@@ -11,6 +11,8 @@ import (
 
 	sitter "github.com/smacker/go-tree-sitter"
 	"github.com/smacker/go-tree-sitter/python"
+
+	"github.com/relayout/relayout/parsers"
 )
 
 //go:embed queries/*.scm
@@ -70,6 +72,7 @@ const (
 	kindCall
 	kindStringStart
 	kindStringEnd
+	kindKeywordArg
 )
 
 var kindByType = map[string]nodeKind{
@@ -84,6 +87,7 @@ var kindByType = map[string]nodeKind{
 	"call":                    kindCall,
 	"string_start":            kindStringStart,
 	"string_end":              kindStringEnd,
+	"keyword_argument":        kindKeywordArg,
 }
 
 // kind returns the nodeKind of n (kindOther for a nil node).
@@ -148,6 +152,9 @@ func compileQueries() (*queries, error) {
 	}
 	var all strings.Builder
 	for _, name := range names {
+		if path.Base(name) == "defs.scm" {
+			continue // Defs' own query (defs.go), not a reference query
+		}
 		b, err := queryFiles.ReadFile(name)
 		if err != nil {
 			return nil, fmt.Errorf("read python query %s: %w", name, err)
@@ -200,3 +207,10 @@ func compileQuery(lang *sitter.Language, name string, src []byte) (*query, error
 	}
 	return cq, nil
 }
+
+// QueriesHash is the hex SHA-256 of the embedded queries (queries/*.scm):
+// it changes whenever what Extract matches may change, so caches of
+// extraction results key on it.
+func QueriesHash() string { return queriesHash() }
+
+var queriesHash = parsers.HashOnce(queryFiles, "queries/*.scm")

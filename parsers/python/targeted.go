@@ -21,7 +21,8 @@ import (
 //	import statements      the keyword `import`
 //	TYPE_CHECKING blocks   `TYPE_CHECKING` in the condition
 //	string references      the callee's last name: `import_module`,
-//	                       `__import__`, `patch`
+//	                       `__import__`, `patch`, `multiple`, `setattr`,
+//	                       `delattr`
 //	attribute chains       the name a plain import binds, followed by `.`
 //
 // So targeted mode scans for these anchors, finds the smallest named node
@@ -48,6 +49,9 @@ var phase1Words = []struct {
 	{"import_module", wordCallee},
 	{"__import__", wordCallee},
 	{"patch", wordCallee},
+	{"multiple", wordCallee},
+	{"setattr", wordCallee},
+	{"delattr", wordCallee},
 }
 
 // maxAnchors is the number of anchors past which one full pass is likely

@@ -43,20 +43,7 @@ func TestGolden(t *testing.T) {
 			}
 			checkResult(t, src, res)
 			got := render(src, res)
-			golden := path + ".golden"
-			if *update {
-				if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("%v (run go test -update to create it)", err)
-			}
-			if got != string(want) {
-				t.Errorf("%s differs from the extraction (run go test -update and review the diff):\n--- want\n%s--- got\n%s", golden, want, got)
-			}
+			checkGolden(t, path+".golden", got)
 		})
 	}
 	if n == 0 {

@@ -6,9 +6,12 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"path"
+	"runtime"
 	"sort"
 	"strings"
 	"sync"
+	"time"
 
 	sitter "github.com/smacker/go-tree-sitter"
 	"github.com/smacker/go-tree-sitter/typescript/tsx"
@@ -64,6 +67,22 @@ func grammarFor(lang parsers.Lang) (*grammar, error) {
 	return nil, fmt.Errorf("typescript: unsupported language %q", lang)
 }
 
+// Parse time bounds: a parse of n bytes may take MinParseTime plus
+// ParseTimePerByte per byte (1 MiB: about 4.7 s), several times what a
+// valid file needs on a loaded machine. The tsx grammar loops forever on
+// some broken input ("(" followed by 27 blank lines and "]"): such a file
+// gives up after about half a second instead of holding a worker until
+// the caller's timeout.
+const (
+	MinParseTime     = 500 * time.Millisecond
+	ParseTimePerByte = 4 * time.Microsecond
+)
+
+// ParseBudget is the time a parse of n bytes of source may take.
+func ParseBudget(n int) time.Duration {
+	return MinParseTime + time.Duration(n)*ParseTimePerByte
+}
+
 // parse parses src with a pooled parser. The caller must Close the tree.
 //
 // On failure the parser is Reset (a halted tree-sitter parse otherwise
@@ -73,14 +92,24 @@ func grammarFor(lang parsers.Lang) (*grammar, error) {
 // unrelated parse. For the same reason a parser whose ctx is done by the
 // time its parse succeeded is not pooled, and a parse that fails with no
 // ctx error (a stale flag slipped through) is retried once on a new parser.
+//
+// Every parse is bounded by ParseBudget (tree-sitter checks its own clock):
+// over it, the error wraps context.DeadlineExceeded.
+//
+// The budget is CPU time, so that a busy machine does not make valid files
+// give up.
 func (g *grammar) parse(ctx context.Context, src []byte) (*sitter.Tree, error) {
 	p, _ := g.pool.Get().(*sitter.Parser)
+	budget := ParseBudget(len(src))
+	// The CPU-time budget is measured on this thread.
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
 	for attempt := 0; ; attempt++ {
 		if p == nil {
 			p = sitter.NewParser()
 			p.SetLanguage(g.lang)
 		}
-		tree, err := p.ParseCtx(ctx, nil, src)
+		tree, gaveUp, err := parseWithin(ctx, p, src, budget)
 		if err == nil {
 			if ctx.Err() == nil {
 				g.pool.Put(p)
@@ -95,8 +124,35 @@ func (g *grammar) parse(ctx context.Context, src []byte) (*sitter.Tree, error) {
 		if ctxErr := ctx.Err(); ctxErr != nil {
 			return nil, fmt.Errorf("parse %s: %w", g.name, ctxErr)
 		}
+		if gaveUp {
+			return nil, fmt.Errorf("parse %s: %w: gave up after %v of CPU time (%w)", g.name, context.DeadlineExceeded, budget, err)
+		}
 		if attempt > 0 {
 			return nil, fmt.Errorf("parse %s: %w", g.name, err)
+		}
+	}
+}
+
+// parseWithin runs p on src until the parse finishes or has used budget of
+// this thread's CPU time (the caller locks the thread). tree-sitter's own
+// limit counts wall-clock time, so it is set to the CPU time left: a parse
+// it halts while the machine was busy elsewhere resumes where it stopped
+// (tree-sitter resumes a halted parse of the same input unless Reset).
+// Wall-clock time is capped at 20 times the budget all the same. A stale
+// cancellation flag, which also reads as ErrOperationLimit but fails at
+// once, is returned as a plain error.
+func parseWithin(ctx context.Context, p *sitter.Parser, src []byte, budget time.Duration) (tree *sitter.Tree, gaveUp bool, err error) {
+	cpu0, wall0 := threadCPU(), time.Now()
+	for {
+		slice := max(budget-(threadCPU()-cpu0), 10*time.Millisecond)
+		p.SetOperationLimit(int(slice / time.Microsecond))
+		start := time.Now()
+		tree, err = p.ParseCtx(ctx, nil, src)
+		if err == nil || ctx.Err() != nil || !errors.Is(err, sitter.ErrOperationLimit) || time.Since(start) < slice {
+			return tree, false, err
+		}
+		if threadCPU()-cpu0 >= budget || time.Since(wall0) >= 20*budget {
+			return nil, true, err
 		}
 	}
 }
@@ -161,6 +217,9 @@ func querySource() ([]byte, error) {
 	sort.Strings(names)
 	var b strings.Builder
 	for _, name := range names {
+		if path.Base(name) == "defs.scm" {
+			continue // Defs' own query (defs.go), not a reference query
+		}
 		data, err := queryFiles.ReadFile(name)
 		if err != nil {
 			return nil, err
@@ -196,3 +255,10 @@ func compile(lang *sitter.Language) (*query, error) {
 	}
 	return cq, nil
 }
+
+// QueriesHash is the hex SHA-256 of the embedded queries (queries/*.scm):
+// it changes whenever what Extract matches may change, so caches of
+// extraction results key on it.
+func QueriesHash() string { return queriesHash() }
+
+var queriesHash = parsers.HashOnce(queryFiles, "queries/*.scm")

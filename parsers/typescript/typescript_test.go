@@ -347,3 +347,27 @@ func TestQueriesCompile(t *testing.T) {
 		}
 	}
 }
+
+// The tsx grammar never finishes "(" + 27 newlines + "]" (CRLF too): the
+// parse gives up on its own budget, with no deadline on ctx, and the
+// pooled parsers still parse afterwards.
+func TestPathologicalTSX(t *testing.T) {
+	for _, nl := range []string{"\n", "\r\n"} {
+		src := []byte("(" + strings.Repeat(nl, 27) + "]")
+		for _, lang := range []parsers.Lang{parsers.TSX, parsers.JavaScript, parsers.TypeScript} {
+			_, err := Extract(context.Background(), lang, src)
+			if lang == parsers.TypeScript {
+				if err != nil {
+					t.Errorf("the typescript grammar parses it: %v", err)
+				}
+			} else if !errors.Is(err, context.DeadlineExceeded) {
+				// If a grammar update fixes the loop, nil is fine here.
+				t.Errorf("%s: got %v, want a parse that gives up", lang, err)
+			}
+		}
+	}
+	res := extract(t, parsers.TSX, "import x from 'small';")
+	if got := simplify(res.Refs); len(got) != 1 || got[0].module != "small" {
+		t.Fatalf("after a parse that gave up: refs %v", got)
+	}
+}

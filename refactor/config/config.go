@@ -14,6 +14,8 @@ import (
 
 	"github.com/BurntSushi/toml"
 	"github.com/bmatcuk/doublestar/v4"
+
+	"github.com/relayout/relayout/refactor/workspace"
 )
 
 // FileName is the name of the configuration file at the workspace root.
@@ -27,6 +29,9 @@ var Severities = []string{"error", "warning", "information", "hint"}
 
 // Specifier styles accepted by [typescript] specifiers.
 var SpecifierStyles = []string{"preserve", "shortest", "alias", "relative"}
+
+// ImportStyles accepted by [python] imports.
+var ImportStyles = []string{"preserve", "absolute", "relative"}
 
 // Config is the parsed relayout.toml.
 type Config struct {
@@ -74,6 +79,11 @@ type Python struct {
 	// Roots are the source roots (import roots), relative to the workspace
 	// root. Empty means detect them.
 	Roots []string `toml:"roots"`
+	// Imports is the style of rewritten imports: preserve (relative stays
+	// relative unless it would climb more than two levels and the file
+	// does not already do that; absolute stays absolute), absolute, or
+	// relative (within a top-level package).
+	Imports string `toml:"imports"`
 }
 
 // TypeScript configures TypeScript/JavaScript specifier rewriting.
@@ -156,15 +166,22 @@ func (c *Config) applyDefaults() {
 	if c.TypeScript.Specifiers == "" {
 		c.TypeScript.Specifiers = "preserve"
 	}
+	if c.Python.Imports == "" {
+		c.Python.Imports = "preserve"
+	}
 }
 
 // Load reads relayout.toml from the workspace root dir. A missing file
-// yields Default(); a malformed one an *Error.
+// yields Default(); a malformed one, or one that is not a regular file of
+// at most workspace.MaxConfigSize bytes, an *Error.
 func Load(dir string) (*Config, error) {
 	path := filepath.Join(dir, FileName)
-	data, err := os.ReadFile(path)
+	data, err := workspace.ReadRegular(path, workspace.MaxConfigSize)
 	if errors.Is(err, os.ErrNotExist) {
 		return Default(), nil
+	}
+	if errors.Is(err, workspace.ErrNotRegular) || errors.Is(err, workspace.ErrTooLarge) {
+		return nil, &Error{Path: path, Msg: strings.TrimPrefix(err.Error(), "read "+path+": ")}
 	}
 	if err != nil {
 		return nil, fmt.Errorf("read config: %w", err)
@@ -222,6 +239,9 @@ func (c *Config) validate(data []byte) error {
 	}
 	if c.TypeScript.Specifiers != "" && !contains(SpecifierStyles, c.TypeScript.Specifiers) {
 		return bad("specifiers", fmt.Sprintf("[typescript] specifiers %q is not one of %s", c.TypeScript.Specifiers, strings.Join(SpecifierStyles, ", ")))
+	}
+	if c.Python.Imports != "" && !contains(ImportStyles, c.Python.Imports) {
+		return bad("imports", fmt.Sprintf("[python] imports %q is not one of %s", c.Python.Imports, strings.Join(ImportStyles, ", ")))
 	}
 	for _, list := range [][]string{c.Workspace.Exclude, c.Depth.Exclude} {
 		for _, g := range list {

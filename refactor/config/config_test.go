@@ -61,6 +61,7 @@ func TestErrors(t *testing.T) {
 		{"unknown key", "[depth]\nmax = 3\nmaxx = 4\n", 3, `unknown key "depth.maxx"`},
 		{"severity", "[depth]\nseverity = \"fatal\"\n", 2, "severity"},
 		{"specifiers", "[typescript]\nspecifiers = \"odd\"\n", 2, "specifiers"},
+		{"imports", "[python]\nimports = \"odd\"\n", 2, "imports"},
 		{"negative", "[depth]\nmax = -1\n", 2, "positive"},
 		{"escape", "[depth]\nroot = \"../x\"\n", 2, "outside"},
 		{"glob", "[depth]\nexclude = [\"a/[\"]\n", 2, "invalid glob"},

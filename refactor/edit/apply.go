@@ -1,27 +1,19 @@
 package edit
 
 import (
-	"encoding/json"
+	"context"
 	"errors"
 	"fmt"
-	"io"
+	"io/fs"
 	"os"
 	"path"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 
 	"github.com/relayout/relayout/refactor/workspace"
 )
-
-// JournalDir is the directory, at the workspace root, that holds the
-// journal of an apply in progress. Its presence means an apply did not
-// finish; Recover rolls it back.
-const JournalDir = ".relayout-journal"
-
-// ErrJournalExists is returned by Apply when an earlier apply did not
-// finish; run Recover first.
-var ErrJournalExists = errors.New("an earlier apply did not finish (" + JournalDir + " exists): run `relayout apply --recover`")
 
 // Summary describes an applied change set.
 type Summary struct {
@@ -36,56 +28,87 @@ type Summary struct {
 // ApplyOptions configures Apply.
 type ApplyOptions struct {
 	// Hook, when set, is called before every step of the apply with a
-	// step name; an error it returns aborts the apply at that point (used
-	// by fault-injection tests).
+	// step name ("mkdir D", "write P", "remove P", "rmdir D", "commit");
+	// an error it returns aborts and rolls back the apply (plan.Apply
+	// verifies a phase at "commit").
 	Hook func(step string) error
 }
 
-type journal struct {
-	Version int    `json:"version"`
-	State   string `json:"state"` // "prepared" or "committed"
-	// Backups are hard links (or copies) of every original file the apply
-	// overwrites, moves or deletes.
-	Backups []backup `json:"backups"`
-	// Written lists every path the apply writes (new or replaced).
-	Written []string `json:"written"`
-	// CreatedDirs are directories the apply creates, parents first.
-	CreatedDirs []string `json:"createdDirs"`
-	// RemovedDirs are directories the apply removes, deepest first.
-	RemovedDirs []string `json:"removedDirs"`
+// RollbackError is returned by Apply when the apply failed (Err) and
+// restoring the old tree failed too (Rollback): the journal is kept, and
+// `relayout apply --recover` finishes the rollback.
+type RollbackError struct {
+	Err      error
+	Rollback error
 }
 
-type backup struct {
-	Path string      `json:"path"`
-	File string      `json:"file"` // name inside the journal's backup dir
-	Mode os.FileMode `json:"mode"`
+func (e *RollbackError) Error() string {
+	return fmt.Sprintf("%v; restoring the old tree failed too: %v (the journal in %s is kept: run `relayout apply --recover`)", e.Err, e.Rollback, JournalDir)
 }
+
+// Unwrap returns the error that made the apply fail.
+func (e *RollbackError) Unwrap() error { return e.Err }
 
 type write struct {
 	path   string
-	origin string // current path whose bytes to use when content is nil
+	origin string // current path whose bytes to use when data is nil
 	data   []byte
 }
 
+// applyPlan is what Apply will do, computed before anything is written.
+type applyPlan struct {
+	writes  []write
+	removes []string
+	touched []string // paths backed up, sorted
+	newDirs []string // parents first
+	// removeDirs are the directories the change set leaves empty, deepest
+	// first.
+	removeDirs []string
+	sum        *Summary
+}
+
 // Apply writes the change set to the workspace at root, all-or-nothing:
-// every original it touches is first backed up in a journal; on any
-// failure everything is restored. fs must describe the current tree.
-func Apply(root string, fs workspace.FileSet, cs *ChangeSet, opts ApplyOptions) (*Summary, error) {
-	hook := opts.Hook
-	if hook == nil {
-		hook = func(string) error { return nil }
-	}
+// it prepares every step (refusing paths below symlinked directories),
+// backs up every original it touches in a journal, then executes; on any
+// failure, or when ctx is cancelled, everything is restored. ctx is checked
+// before the first write and before every step. fs must describe the
+// current tree. A failed rollback is a *RollbackError.
+func Apply(ctx context.Context, root string, fs workspace.FileSet, cs *ChangeSet, opts ApplyOptions) (*Summary, error) {
 	jdir := filepath.Join(root, JournalDir)
-	if _, err := os.Stat(jdir); err == nil {
+	if _, err := os.Lstat(jdir); err == nil {
 		return nil, ErrJournalExists
 	}
-	final, contents, origin, err := cs.Result(fs)
+	p, err := prepare(root, fs, cs)
 	if err != nil {
 		return nil, fmt.Errorf("apply: %w", err)
 	}
-	sum := &Summary{}
-	// What to write.
-	var writes []write
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("apply: nothing written: %w", err)
+	}
+	j, err := startJournal(root, p)
+	if err != nil {
+		return nil, err
+	}
+	if err := execute(ctx, root, p, j, opts.Hook); err != nil {
+		if rerr := rollback(root, j, "rollback "); rerr != nil {
+			return nil, &RollbackError{Err: err, Rollback: rerr}
+		}
+		return nil, err
+	}
+	if err := removeJournal(jdir, j); err != nil {
+		return p.sum, fmt.Errorf("apply: the change is complete but %w", err)
+	}
+	return p.sum, nil
+}
+
+// prepare computes the writes, removals, backups and new directories of
+// cs, and checks that none of them goes through a symlinked directory.
+func prepare(root string, fs workspace.FileSet, cs *ChangeSet) (*applyPlan, error) {
+	final, contents, origin, err := cs.Result(fs)
+	if err != nil {
+		return nil, err
+	}
+	p := &applyPlan{sum: &Summary{FilesEdited: len(cs.EditedFiles())}}
 	finalSet := map[string]bool{}
 	for _, np := range final {
 		finalSet[np] = true
@@ -95,296 +118,196 @@ func Apply(root string, fs workspace.FileSet, cs *ChangeSet, opts ApplyOptions) 
 		case hasOrigin && op == np && !changed:
 			continue
 		case hasOrigin:
-			writes = append(writes, write{path: np, origin: op, data: data})
+			p.writes = append(p.writes, write{path: np, origin: op, data: data})
 		default:
-			writes = append(writes, write{path: np, data: data})
-			sum.FilesCreated++
+			p.writes = append(p.writes, write{path: np, data: data})
+			p.sum.FilesCreated++
 		}
 	}
 	for _, r := range cs.Renames {
 		if r.From != r.To {
-			sum.FilesMoved++
+			p.sum.FilesMoved++
 		}
 	}
-	sum.FilesEdited = len(cs.EditedFiles())
-	// What to remove: originals that are not final paths any more.
-	var removes []string
+	// Every original the apply replaces, moves or deletes is backed up;
+	// so is a file on disk at a written path that the file set does not
+	// list (ignored), which would otherwise be lost.
 	touched := map[string]bool{}
-	for _, w := range writes {
+	for _, w := range p.writes {
 		if w.origin != "" {
 			touched[w.origin] = true
 		}
-		if fs.HasFile(w.path) {
+		if _, err := os.Lstat(full(root, w.path)); err == nil || fs.HasFile(w.path) {
 			touched[w.path] = true
 		}
 	}
 	for _, r := range cs.Renames {
 		touched[r.From] = true
 		if !finalSet[r.From] {
-			removes = append(removes, r.From)
+			p.removes = append(p.removes, r.From)
 		}
 	}
 	for _, d := range cs.Deletes {
 		touched[d] = true
 		if !finalSet[d] {
-			removes = append(removes, d)
+			p.removes = append(p.removes, d)
 		}
-		sum.FilesDeleted++
+		p.sum.FilesDeleted++
 	}
-	// Directories to create.
+	for t := range touched {
+		p.touched = append(p.touched, t)
+	}
+	sort.Strings(p.touched)
 	before := dirsOf(fs.Files())
-	var newDirs []string
 	for d := range dirsOf(final) {
-		if !before[d] {
-			if st, err := os.Stat(filepath.Join(root, filepath.FromSlash(d))); err == nil && st.IsDir() {
-				continue // exists on disk (e.g. holds only ignored files)
-			}
-			newDirs = append(newDirs, d)
+		if before[d] {
+			continue
+		}
+		if st, err := os.Lstat(full(root, d)); err == nil && st.IsDir() {
+			continue // exists on disk (e.g. holds only ignored files)
+		}
+		p.newDirs = append(p.newDirs, d)
+	}
+	sort.Strings(p.newDirs) // parents sort before children
+	p.sum.DirsCreated = p.newDirs
+	p.removeDirs = cs.RemoveDirs
+	written := make([]string, len(p.writes))
+	for i, w := range p.writes {
+		written[i] = w.path
+	}
+	dc := &dirChecker{root: root}
+	for _, x := range slices.Concat(p.touched, p.newDirs, p.removes, p.removeDirs, written) {
+		if err := validPath(x); err != nil {
+			return nil, fmt.Errorf("%q: %v", x, err)
+		}
+		if err := dc.check(x); err != nil {
+			return nil, err
 		}
 	}
-	sort.Strings(newDirs) // parents sort before children
-	sum.DirsCreated = newDirs
+	return p, nil
+}
 
-	j := &journal{Version: 1, State: "prepared", CreatedDirs: newDirs, RemovedDirs: cs.RemoveDirs}
-	for _, w := range writes {
+// startJournal creates the journal: the backup of every touched file, then
+// journal.json in state prepared. On failure it removes what it made.
+func startJournal(root string, p *applyPlan) (*journal, error) {
+	jdir := filepath.Join(root, JournalDir)
+	j := &journal{Version: journalVersion, State: statePrepared, CreatedDirs: p.newDirs, RemovedDirs: p.removeDirs}
+	for _, w := range p.writes {
 		j.Written = append(j.Written, w.path)
 	}
-	if err := os.Mkdir(jdir, 0o755); err != nil {
+	at("journal mkdir")
+	if err := os.Mkdir(jdir, 0o777); err != nil {
 		return nil, fmt.Errorf("apply: create journal: %w", err)
 	}
-	if err := os.Mkdir(filepath.Join(jdir, "backup"), 0o755); err != nil {
+	fail := func(err error) (*journal, error) {
 		_ = os.RemoveAll(jdir)
-		return nil, fmt.Errorf("apply: create journal: %w", err)
+		return nil, err
 	}
-	var touchedList []string
-	for p := range touched {
-		touchedList = append(touchedList, p)
+	if err := os.Mkdir(filepath.Join(jdir, "backup"), 0o777); err != nil {
+		return fail(fmt.Errorf("apply: create journal: %w", err))
 	}
-	sort.Strings(touchedList)
-	backupOf := map[string]string{}
-	for i, p := range touchedList {
-		full := filepath.Join(root, filepath.FromSlash(p))
-		st, err := os.Stat(full)
+	for i, t := range p.touched {
+		at("backup " + t)
+		src := full(root, t)
+		st, err := os.Stat(src) // the mode of what a listed symlink points to
 		if err != nil {
-			_ = os.RemoveAll(jdir)
-			return nil, fmt.Errorf("apply: %s: %w", p, err)
+			if st, err = os.Lstat(src); err != nil {
+				return fail(fmt.Errorf("apply: %s: %w", t, err))
+			}
 		}
 		name := strconv.Itoa(i)
-		if err := linkOrCopy(full, filepath.Join(jdir, "backup", name)); err != nil {
-			_ = os.RemoveAll(jdir)
-			return nil, fmt.Errorf("apply: back up %s: %w", p, err)
+		if err := linkOrCopy(src, filepath.Join(jdir, "backup", name)); err != nil {
+			return fail(fmt.Errorf("apply: back up %s: %w", t, err))
 		}
-		backupOf[p] = filepath.Join(jdir, "backup", name)
-		j.Backups = append(j.Backups, backup{Path: p, File: name, Mode: st.Mode().Perm()})
+		j.Backups = append(j.Backups, backup{Path: t, File: name, Mode: st.Mode().Perm()})
 	}
-	if err := writeJournal(jdir, j); err != nil {
-		_ = os.RemoveAll(jdir)
-		return nil, err
+	if err := syncDir(filepath.Join(jdir, "backup")); err != nil {
+		return fail(fmt.Errorf("apply: %w", err))
 	}
-	fail := func(err error) (*Summary, error) {
-		if rerr := rollback(root, j); rerr != nil {
-			return nil, fmt.Errorf("%w; rollback also failed: %v (the journal in %s is kept: run `relayout apply --recover`)", err, rerr, JournalDir)
+	if err := writeJournal(jdir, j, "journal prepared"); err != nil {
+		return fail(fmt.Errorf("apply: %w", err))
+	}
+	return j, nil
+}
+
+// execute changes the tree as planned and marks the journal committed.
+func execute(ctx context.Context, root string, p *applyPlan, j *journal, hook func(string) error) error {
+	jdir := filepath.Join(root, JournalDir)
+	step := func(name string) error {
+		at(name)
+		if err := ctx.Err(); err != nil {
+			return fmt.Errorf("apply: %w", err)
 		}
-		return nil, err
-	}
-	for _, d := range newDirs {
-		if err := hook("mkdir " + d); err != nil {
-			return fail(err)
+		if hook != nil {
+			return hook(name)
 		}
-		if err := os.Mkdir(filepath.Join(root, filepath.FromSlash(d)), 0o755); err != nil && !os.IsExist(err) {
-			return fail(fmt.Errorf("apply: create directory %s: %w", d, err))
+		return nil
+	}
+	for _, d := range p.newDirs {
+		if err := step("mkdir " + d); err != nil {
+			return err
+		}
+		if err := os.Mkdir(full(root, d), 0o777); err != nil && !errors.Is(err, fs.ErrExist) {
+			return fmt.Errorf("apply: create directory %s: %w", d, err)
 		}
 	}
-	modeOf := map[string]os.FileMode{}
+	backupOf, modeOf := map[string]string{}, map[string]os.FileMode{}
 	for _, b := range j.Backups {
+		backupOf[b.Path] = filepath.Join(jdir, "backup", b.File)
 		modeOf[b.Path] = b.Mode
 	}
-	for _, w := range writes {
-		if err := hook("write " + w.path); err != nil {
-			return fail(err)
+	for _, w := range p.writes {
+		if err := step("write " + w.path); err != nil {
+			return err
 		}
-		dst := filepath.Join(root, filepath.FromSlash(w.path))
-		mode := os.FileMode(0o644)
-		if m, ok := modeOf[w.origin]; ok {
-			mode = m
-		}
+		dst := full(root, w.path)
 		var err error
 		if w.data == nil && w.origin != "" {
-			err = placeCopy(backupOf[w.origin], dst, mode)
+			err = placeCopy(backupOf[w.origin], dst, "write "+w.path)
 		} else {
-			err = writeAtomic(dst, w.data, mode)
+			err = writeAtomic(dst, w.data, modeOf[w.origin], "write "+w.path)
 		}
 		if err != nil {
-			return fail(fmt.Errorf("apply: write %s: %w", w.path, err))
+			return fmt.Errorf("apply: write %s: %w", w.path, err)
 		}
 	}
-	for _, p := range removes {
-		if err := hook("remove " + p); err != nil {
-			return fail(err)
+	for _, r := range p.removes {
+		if err := step("remove " + r); err != nil {
+			return err
 		}
-		if err := os.Remove(filepath.Join(root, filepath.FromSlash(p))); err != nil && !os.IsNotExist(err) {
-			return fail(fmt.Errorf("apply: remove %s: %w", p, err))
+		if err := removeFile(root, r); err != nil {
+			return fmt.Errorf("apply: remove %s: %w", r, err)
 		}
 	}
-	for _, d := range cs.RemoveDirs {
-		if err := hook("rmdir " + d); err != nil {
-			return fail(err)
-		}
-		full := filepath.Join(root, filepath.FromSlash(d))
-		if err := os.Remove(full); err == nil {
-			sum.DirsRemoved = append(sum.DirsRemoved, d)
+	for _, d := range p.removeDirs {
+		if err := step("rmdir " + d); err != nil {
+			return err
 		}
 		// A directory that still holds ignored files (e.g. __pycache__)
 		// stays; that is not a failure.
-	}
-	if err := hook("commit"); err != nil {
-		return fail(err)
-	}
-	j.State = "committed"
-	if err := writeJournal(jdir, j); err != nil {
-		return fail(err)
-	}
-	if err := os.RemoveAll(jdir); err != nil {
-		return sum, fmt.Errorf("apply: remove journal: %w", err)
-	}
-	return sum, nil
-}
-
-// Recover finishes or rolls back an interrupted apply at root. It reports
-// false when there was nothing to recover.
-func Recover(root string) (bool, error) {
-	jdir := filepath.Join(root, JournalDir)
-	data, err := os.ReadFile(filepath.Join(jdir, "journal.json"))
-	if errors.Is(err, os.ErrNotExist) {
-		if _, serr := os.Stat(jdir); serr == nil {
-			// Crashed while preparing: nothing was changed yet.
-			return true, os.RemoveAll(jdir)
-		}
-		return false, nil
-	}
-	if err != nil {
-		return false, fmt.Errorf("recover: %w", err)
-	}
-	var j journal
-	if err := json.Unmarshal(data, &j); err != nil {
-		return false, fmt.Errorf("recover: corrupt journal %s: %w", jdir, err)
-	}
-	if j.State == "committed" {
-		return true, os.RemoveAll(jdir)
-	}
-	return true, rollback(root, &j)
-}
-
-// rollback restores the tree described by the journal: written paths are
-// removed, originals restored from their backups, created directories
-// removed and removed directories re-created. It is idempotent.
-func rollback(root string, j *journal) error {
-	jdir := filepath.Join(root, JournalDir)
-	var errs []error
-	for _, d := range j.RemovedDirs {
-		if err := os.MkdirAll(filepath.Join(root, filepath.FromSlash(d)), 0o755); err != nil {
-			errs = append(errs, err)
+		if err := os.Remove(full(root, d)); err == nil {
+			p.sum.DirsRemoved = append(p.sum.DirsRemoved, d)
 		}
 	}
-	for _, p := range j.Written {
-		if err := os.Remove(filepath.Join(root, filepath.FromSlash(p))); err != nil && !os.IsNotExist(err) {
-			errs = append(errs, err)
-		}
+	if err := step("commit"); err != nil {
+		return err
 	}
-	for _, b := range j.Backups {
-		dst := filepath.Join(root, filepath.FromSlash(b.Path))
-		if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
-			errs = append(errs, err)
-			continue
-		}
-		if err := placeCopy(filepath.Join(jdir, "backup", b.File), dst, b.Mode); err != nil {
-			errs = append(errs, fmt.Errorf("restore %s: %w", b.Path, err))
-		}
+	if err := syncDirs(root, slices.Concat(j.Written, p.removes, dirPaths(p.sum.DirsRemoved))); err != nil {
+		return fmt.Errorf("apply: %w", err)
 	}
-	for i := len(j.CreatedDirs) - 1; i >= 0; i-- {
-		_ = os.Remove(filepath.Join(root, filepath.FromSlash(j.CreatedDirs[i]))) // only if empty
-	}
-	if len(errs) > 0 {
-		return errors.Join(errs...)
-	}
-	return os.RemoveAll(jdir)
-}
-
-func writeJournal(jdir string, j *journal) error {
-	data, err := json.MarshalIndent(j, "", " ")
-	if err != nil {
-		return fmt.Errorf("write journal: %w", err)
-	}
-	if err := writeAtomic(filepath.Join(jdir, "journal.json"), data, 0o644); err != nil {
-		return fmt.Errorf("write journal: %w", err)
+	j.State = stateCommitted
+	if err := writeJournal(jdir, j, "journal committed"); err != nil {
+		return fmt.Errorf("apply: %w", err)
 	}
 	return nil
 }
 
-// writeAtomic writes data to a temp file in dst's directory, syncs it and
-// renames it over dst.
-func writeAtomic(dst string, data []byte, mode os.FileMode) error {
-	tmp, err := os.CreateTemp(filepath.Dir(dst), ".relayout-tmp-*")
-	if err != nil {
-		return err
+// dirPaths turns directories into paths whose parent is the directory's
+// parent (for syncDirs).
+func dirPaths(dirs []string) []string {
+	out := make([]string, len(dirs))
+	for i, d := range dirs {
+		out[i] = path.Clean(d)
 	}
-	_, werr := tmp.Write(data)
-	serr := tmp.Sync()
-	cerr := tmp.Close()
-	if err := errors.Join(werr, serr, cerr); err != nil {
-		_ = os.Remove(tmp.Name())
-		return err
-	}
-	if err := os.Chmod(tmp.Name(), mode); err != nil {
-		_ = os.Remove(tmp.Name())
-		return err
-	}
-	if err := os.Rename(tmp.Name(), dst); err != nil {
-		_ = os.Remove(tmp.Name())
-		return err
-	}
-	return nil
-}
-
-// placeCopy puts the bytes of src at dst atomically (a hard link when
-// possible, else a copy through a temp file).
-func placeCopy(src, dst string, mode os.FileMode) error {
-	if a, err := os.Stat(src); err == nil {
-		if b, err := os.Stat(dst); err == nil && os.SameFile(a, b) {
-			return nil // already in place (a hard link of the backup)
-		}
-	}
-	tmp := filepath.Join(filepath.Dir(dst), ".relayout-tmp-"+path.Base(filepath.ToSlash(dst))+"-"+strconv.Itoa(os.Getpid()))
-	_ = os.Remove(tmp)
-	if err := linkOrCopy(src, tmp); err != nil {
-		return err
-	}
-	if err := os.Rename(tmp, dst); err != nil {
-		_ = os.Remove(tmp)
-		return err
-	}
-	return nil
-}
-
-func linkOrCopy(src, dst string) error {
-	if err := os.Link(src, dst); err == nil {
-		return nil
-	}
-	in, err := os.Open(src)
-	if err != nil {
-		return err
-	}
-	defer in.Close()
-	st, err := in.Stat()
-	if err != nil {
-		return err
-	}
-	out, err := os.OpenFile(dst, os.O_CREATE|os.O_EXCL|os.O_WRONLY, st.Mode().Perm())
-	if err != nil {
-		return err
-	}
-	_, cerr := io.Copy(out, in)
-	serr := out.Sync()
-	clerr := out.Close()
-	return errors.Join(cerr, serr, clerr)
+	return out
 }

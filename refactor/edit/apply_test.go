@@ -6,32 +6,47 @@ import (
 	"path/filepath"
 	"reflect"
 	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/relayout/relayout/refactor/workspace"
 )
 
-// tree reads every file and directory under dir into a map.
+// tree reads every file, symlink and directory under dir into a map
+// (files as mode + content), without following symlinks.
 func tree(t *testing.T, dir string) map[string]string {
 	t.Helper()
 	out := map[string]string{}
-	err := filepath.Walk(dir, func(p string, info os.FileInfo, err error) error {
+	err := filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
 		if err != nil {
 			return err
 		}
 		rel, _ := filepath.Rel(dir, p)
 		rel = filepath.ToSlash(rel)
-		if info.IsDir() {
-			if rel != "." {
-				out[rel+"/"] = ""
-			}
-			return nil
-		}
-		data, err := os.ReadFile(p)
+		info, err := d.Info()
 		if err != nil {
 			return err
 		}
-		out[rel] = string(data)
+		switch {
+		case rel == ".":
+		case d.Type()&os.ModeSymlink != 0:
+			target, err := os.Readlink(p)
+			if err != nil {
+				return err
+			}
+			out[rel] = "-> " + target
+		case d.IsDir():
+			out[rel+"/"] = info.Mode().Perm().String()
+		default:
+			data, err := os.ReadFile(p)
+			if err != nil {
+				return err
+			}
+			out[rel] = string(data)
+			if info.Mode().Perm() != 0o644 {
+				out[rel] += " [" + info.Mode().Perm().String() + "]"
+			}
+		}
 		return nil
 	})
 	if err != nil {
@@ -83,11 +98,11 @@ func sample() *ChangeSet {
 }
 
 var want = map[string]string{
-	"c/":              "",
+	"c/":              "-rwxr-xr-x",
 	"c/keep.py":       "from n.m.x import *\n",
-	"n/":              "",
+	"n/":              "-rwxr-xr-x",
 	"n/__init__.py":   "",
-	"n/m/":            "",
+	"n/m/":            "-rwxr-xr-x",
 	"n/m/__init__.py": "",
 	"n/m/x.py":        "import os\nfrom n.m import y\n",
 	"n/m/y.py":        "Y = 1\r\n",
@@ -96,9 +111,10 @@ var want = map[string]string{
 }
 
 func TestApply(t *testing.T) {
+	defer syscall.Umask(syscall.Umask(0o022))
 	dir := t.TempDir()
 	writeTree(t, dir, initial)
-	sum, err := Apply(dir, diskSet(t, dir), sample(), ApplyOptions{})
+	sum, err := Apply(t.Context(), dir, diskSet(t, dir), sample(), ApplyOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -117,7 +133,7 @@ func TestApplyFaultInjection(t *testing.T) {
 	{
 		dir := t.TempDir()
 		writeTree(t, dir, initial)
-		_, err := Apply(dir, diskSet(t, dir), sample(), ApplyOptions{Hook: func(s string) error { steps = append(steps, s); return nil }})
+		_, err := Apply(t.Context(), dir, diskSet(t, dir), sample(), ApplyOptions{Hook: func(s string) error { steps = append(steps, s); return nil }})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -130,7 +146,7 @@ func TestApplyFaultInjection(t *testing.T) {
 		writeTree(t, dir, initial)
 		before := tree(t, dir)
 		boom := errors.New("injected")
-		_, err := Apply(dir, diskSet(t, dir), sample(), ApplyOptions{Hook: func(s string) error {
+		_, err := Apply(t.Context(), dir, diskSet(t, dir), sample(), ApplyOptions{Hook: func(s string) error {
 			if s == step {
 				return boom
 			}
@@ -154,7 +170,7 @@ func TestRecover(t *testing.T) {
 		before := tree(t, dir)
 		func() {
 			defer func() { _ = recover() }()
-			_, _ = Apply(dir, diskSet(t, dir), sample(), ApplyOptions{Hook: func(s string) error {
+			_, _ = Apply(t.Context(), dir, diskSet(t, dir), sample(), ApplyOptions{Hook: func(s string) error {
 				if strings.HasPrefix(s, at) {
 					panic("crash")
 				}
@@ -164,7 +180,7 @@ func TestRecover(t *testing.T) {
 		if _, err := os.Stat(filepath.Join(dir, JournalDir)); err != nil {
 			t.Fatalf("%s: journal missing after crash: %v", at, err)
 		}
-		if _, err := Apply(dir, diskSet(t, dir), sample(), ApplyOptions{}); !errors.Is(err, ErrJournalExists) {
+		if _, err := Apply(t.Context(), dir, diskSet(t, dir), sample(), ApplyOptions{}); !errors.Is(err, ErrJournalExists) {
 			t.Fatalf("%s: apply over a journal: %v", at, err)
 		}
 		ok, err := Recover(dir)

@@ -2,7 +2,8 @@
 // every Python and TypeScript/JavaScript file in a workspace, resolved to a
 // workspace file, "external" or "unresolved", plus the reverse index (file
 // → files that reference it). Parsing runs in parallel on all cores and is
-// cached on disk by content hash.
+// cached on disk (Cache); an Index is an immutable snapshot that Update
+// derives the next one from.
 //
 // The package must not import server, cmd, go.lsp.dev or zap.
 package index
@@ -10,8 +11,9 @@ package index
 import (
 	"context"
 	"crypto/sha256"
-	"encoding/hex"
+	"errors"
 	"fmt"
+	iofs "io/fs"
 	"runtime"
 	"sort"
 	"strings"
@@ -49,23 +51,28 @@ type Import struct {
 	Pos parsers.Position
 }
 
-// File is one indexed file.
+// File is one indexed file. It is immutable once its index is built.
 type File struct {
 	Path string
 	Lang parsers.Lang
-	// Hash is the hex SHA-256 of the content that was parsed.
-	Hash    string
+	// Hash is the SHA-256 of the content that was parsed (zero when the
+	// file was not read).
+	Hash    [sha256.Size]byte
 	Imports []Import
 	// Errors are syntax error ranges (the file was still indexed).
 	Errors []parsers.Span
 	// Skip says why the file was not parsed ("" when it was).
 	Skip workspace.SkipReason
 
-	src []byte // the parsed content, with Options.KeepSources
+	src    []byte // the parsed content, with Options.KeepSources
+	packed []byte // Imports packed (packImports) in an index's own files
+	// size and mtime (Unix ns) of the file on disk when read; mtime is 0
+	// when unknown or too recent to trust (Refresh then checks the hash).
+	size, mtime int64
 }
 
-// Index is the import graph of one workspace snapshot. It is safe for
-// concurrent reads once built.
+// Index is an immutable snapshot of the import graph of one workspace:
+// safe for concurrent reads. Update derives the next snapshot from it.
 type Index struct {
 	FS     workspace.FileSet
 	Python *pyresolve.Resolver
@@ -73,17 +80,19 @@ type Index struct {
 	// Problems found while reading tsconfig/jsconfig/package.json files.
 	Problems []tsresolve.Problem
 
+	cfg       *config.Config
+	partial   bool // built with Options.Only
 	files     map[string]*File
 	importers map[string][]string
 }
 
-// Options configures Build.
+// Options configures Build and Update.
 type Options struct {
 	// Only restricts parsing to these files (nil = every source file).
 	Only []string
 	// Progress, when set, is called as files are parsed.
 	Progress func(done, total int)
-	// Cache, when set, stores and reuses parse results by content hash.
+	// Cache, when set, stores and reuses parse results (see Cache).
 	Cache *Cache
 	// MaxFileSize: larger files are not parsed (0 = default).
 	MaxFileSize int64
@@ -92,6 +101,7 @@ type Options struct {
 	// KeepSources keeps every parsed file's content in the index
 	// (Index.Source), so that a move computed from the index reads the
 	// very bytes its byte ranges refer to without touching the disk again.
+	// Without it Source reads the file back and checks its hash.
 	KeepSources bool
 }
 
@@ -100,8 +110,8 @@ func Build(ctx context.Context, fs workspace.FileSet, cfg *config.Config, opts O
 	if cfg == nil {
 		cfg = config.Default()
 	}
-	ix := &Index{FS: fs, Python: pyresolve.New(fs, cfg.Python.Roots), files: map[string]*File{}, importers: map[string][]string{}}
-	ix.TS, ix.Problems = tsresolve.New(fs)
+	ix := &Index{FS: fs, cfg: cfg, partial: opts.Only != nil, files: map[string]*File{}}
+	ix.newResolvers()
 	files := opts.Only
 	if files == nil {
 		files = fs.Files()
@@ -112,25 +122,43 @@ func Build(ctx context.Context, fs workspace.FileSet, cfg *config.Config, opts O
 			todo = append(todo, f)
 		}
 	}
-	if err := ix.parseAll(ctx, todo, opts); err != nil {
+	parsed, err := parseAll(ctx, fs, todo, opts, !ix.partial)
+	if err != nil {
 		return nil, err
+	}
+	for _, f := range parsed {
+		ix.files[f.Path] = f
 	}
 	ix.link()
 	return ix, nil
 }
 
-func (ix *Index) parseAll(ctx context.Context, todo []string, opts Options) error {
+// newResolvers builds the Python and TS resolvers over ix.FS.
+func (ix *Index) newResolvers() {
+	ix.Python = pyresolve.New(ix.FS, ix.cfg.Python.Roots)
+	ix.TS, ix.Problems = tsresolve.New(ix.FS)
+}
+
+// parseAll parses todo on opts.Jobs workers through the cache; complete
+// says todo is every source file of fs (the cache then forgets others).
+func parseAll(ctx context.Context, fs workspace.FileSet, todo []string, opts Options, complete bool) ([]*File, error) {
 	jobs := opts.Jobs
 	if jobs <= 0 {
 		jobs = runtime.GOMAXPROCS(0)
 	}
-	ch := make(chan string)
-	results := make([]*File, len(todo))
-	pos := make(map[string]int, len(todo))
-	for i, f := range todo {
-		pos[f] = i
+	p := &parser{fs: fs, opts: opts}
+	if d, ok := fs.(workspace.DiskFiles); ok {
+		p.disk = d
 	}
-	var done atomic.Int64
+	if opts.Cache != nil {
+		root := ""
+		if p.disk != nil {
+			root = p.disk.Root()
+		}
+		p.pack = opts.Cache.load(root)
+	}
+	results := make([]*File, len(todo))
+	var next, done atomic.Int64
 	var wg sync.WaitGroup
 	var firstErr error
 	var errOnce sync.Once
@@ -138,13 +166,17 @@ func (ix *Index) parseAll(ctx context.Context, todo []string, opts Options) erro
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for f := range ch {
-				file, err := ix.parseFile(ctx, f, opts)
+			for ctx.Err() == nil {
+				i := int(next.Add(1)) - 1
+				if i >= len(todo) {
+					return
+				}
+				file, err := p.parse(ctx, todo[i])
 				if err != nil {
 					errOnce.Do(func() { firstErr = err })
 					continue
 				}
-				results[pos[f]] = file
+				results[i] = file
 				n := done.Add(1)
 				if opts.Progress != nil {
 					opts.Progress(int(n), len(todo))
@@ -152,26 +184,23 @@ func (ix *Index) parseAll(ctx context.Context, todo []string, opts Options) erro
 			}
 		}()
 	}
-	for _, f := range todo {
-		if ctx.Err() != nil {
-			break
-		}
-		ch <- f
-	}
-	close(ch)
 	wg.Wait()
 	if err := ctx.Err(); err != nil {
-		return err
+		return nil, err
 	}
 	if firstErr != nil {
-		return firstErr
+		return nil, firstErr
 	}
+	if p.pack != nil {
+		p.pack.save(complete)
+	}
+	out := results[:0]
 	for _, f := range results {
 		if f != nil {
-			ix.files[f.Path] = f
+			out = append(out, f)
 		}
 	}
-	return nil
+	return out, nil
 }
 
 // Extract runs the extractor for lang on src.
@@ -184,37 +213,78 @@ func Extract(ctx context.Context, lang parsers.Lang, src []byte) (*parsers.Resul
 	return typescript.Extract(ctx, lang, src)
 }
 
-func (ix *Index) parseFile(ctx context.Context, rel string, opts Options) (*File, error) {
+// parser parses the files of one build.
+type parser struct {
+	fs   workspace.FileSet
+	disk workspace.DiskFiles // nil when fs is not on disk
+	opts Options
+	pack *pack // nil without a cache
+}
+
+// parse indexes one file: from the cache when its entry matches the file's
+// size and mtime (without reading it) or its content hash, else by
+// extracting it.
+func (p *parser) parse(ctx context.Context, rel string) (*File, error) {
 	lang, _ := parsers.LangOf(rel)
 	file := &File{Path: rel, Lang: lang}
-	src, err := ix.FS.ReadFile(rel)
+	max := p.opts.MaxFileSize
+	if max <= 0 {
+		max = workspace.DefaultMaxFileSize
+	}
+	// Stat before reading: a change after the stat then shows as an mtime
+	// mismatch next time, never as a stale entry that looks current.
+	var info iofs.FileInfo
+	if p.disk != nil {
+		info, _ = p.disk.Stat(rel)
+	}
+	if info != nil && info.Size() > max {
+		file.Skip = workspace.SkipTooLarge
+		if time.Since(info.ModTime()) > racyWindow {
+			file.size, file.mtime = info.Size(), info.ModTime().UnixNano()
+		}
+		return file, nil
+	}
+	var cached *entry
+	if p.pack != nil {
+		cached = p.pack.get(rel)
+	}
+	if cached != nil && info != nil && !p.opts.KeepSources && cached.ModTime != 0 &&
+		cached.Size == info.Size() && cached.ModTime == info.ModTime().UnixNano() {
+		file.size, file.mtime = cached.Size, cached.ModTime
+		return fromEntry(file, cached), nil
+	}
+	src, err := p.fs.ReadFile(rel)
+	if errors.Is(err, workspace.ErrTooLarge) {
+		file.Skip = workspace.SkipTooLarge
+		return file, nil
+	}
 	if err != nil {
 		file.Skip = workspace.SkipReason(fmt.Sprintf("unreadable: %v", err))
 		return file, nil
-	}
-	max := opts.MaxFileSize
-	if max <= 0 {
-		max = workspace.DefaultMaxFileSize
 	}
 	if int64(len(src)) > max {
 		file.Skip = workspace.SkipTooLarge
 		return file, nil
 	}
-	if r := workspace.Classify(src); r != workspace.SkipNone {
-		file.Skip = r
-		return file, nil
+	e := &entry{Path: rel, Size: int64(len(src)), Hash: sha256.Sum256(src)}
+	if info != nil && info.Size() == e.Size && time.Since(info.ModTime()) > racyWindow {
+		e.ModTime = info.ModTime().UnixNano()
 	}
-	sum := sha256.Sum256(src)
-	file.Hash = hex.EncodeToString(sum[:])
-	if opts.KeepSources {
+	file.size, file.mtime = e.Size, e.ModTime
+	if p.opts.KeepSources {
 		file.src = src
 	}
-	var res *parsers.Result
-	if opts.Cache != nil {
-		res = opts.Cache.Get(lang, file.Hash)
+	if cached != nil && cached.Hash == e.Hash {
+		if cached.ModTime != e.ModTime || cached.Size != e.Size {
+			e.Skip, e.Imports, e.Errors = cached.Skip, cached.Imports, cached.Errors
+			p.pack.put(e)
+		}
+		return fromEntry(file, cached), nil
 	}
-	if res == nil {
-		res, err = Extract(ctx, lang, src)
+	if r := workspace.Classify(src); r != workspace.SkipNone {
+		e.Skip = string(r)
+	} else {
+		res, err := Extract(ctx, lang, src)
 		if err != nil {
 			if ctx.Err() != nil {
 				return nil, ctx.Err()
@@ -222,36 +292,88 @@ func (ix *Index) parseFile(ctx context.Context, rel string, opts Options) (*File
 			file.Skip = workspace.SkipReason(fmt.Sprintf("not parsed: %v", err))
 			return file, nil
 		}
-		if opts.Cache != nil {
-			opts.Cache.Put(lang, file.Hash, res)
+		lines := parsers.NewLines(src)
+		imps := make([]Import, len(res.Refs))
+		for i, ref := range res.Refs {
+			imps[i] = Import{Ref: ref, Matched: ref.Module, Pos: lines.Position(ref.Span.Start, parsers.UTF8)}
 		}
+		e.Imports, e.Errors = packImports(imps), res.Errors
 	}
-	file.Errors = res.Errors
-	lines := parsers.NewLines(src)
-	file.Imports = make([]Import, len(res.Refs))
-	for i, ref := range res.Refs {
-		file.Imports[i] = Import{Ref: ref, Matched: ref.Module, Pos: lines.Position(ref.Span.Start, parsers.UTF8)}
+	if p.pack != nil {
+		p.pack.put(e)
 	}
-	return file, nil
+	return fromEntry(file, e), nil
 }
 
-// link resolves every import and builds the reverse index.
+// fromEntry fills file from a parse result; its imports stay packed
+// until resolved (Index.seal).
+func fromEntry(file *File, e *entry) *File {
+	file.Hash, file.Skip = e.Hash, workspace.SkipReason(e.Skip)
+	file.packed, file.Errors = e.Imports, e.Errors
+	return file
+}
+
+// link resolves every import of every file on all cores, packs the
+// imports and builds the reverse index. ix.files must be ix's own (fresh
+// or cloned) files.
 func (ix *Index) link() {
+	files := make([]*File, 0, len(ix.files))
 	for _, f := range ix.files {
-		ix.ResolveFile(f)
-		seen := map[string]bool{}
-		for _, imp := range f.Imports {
-			for _, t := range append([]workspace.Target{imp.Target}, imp.NameTargets...) {
-				if t.Status == workspace.Internal && !seen[t.Path] {
-					seen[t.Path] = true
-					ix.importers[t.Path] = append(ix.importers[t.Path], f.Path)
-				}
+		files = append(files, f)
+	}
+	targets := make([][]string, len(files))
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for w := 0; w < runtime.GOMAXPROCS(0); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := int(next.Add(1)) - 1; i < len(files); i = int(next.Add(1)) - 1 {
+				targets[i] = ix.seal(files[i])
 			}
+		}()
+	}
+	wg.Wait()
+	ix.importers = map[string][]string{}
+	for i, f := range files {
+		for _, t := range targets[i] {
+			ix.importers[t] = append(ix.importers[t], f.Path)
 		}
 	}
 	for k := range ix.importers {
 		sort.Strings(ix.importers[k])
 	}
+}
+
+// seal resolves the imports of f (unpacking them first when packed),
+// packs them and returns the distinct workspace targets they reference.
+func (ix *Index) seal(f *File) []string {
+	if f.Imports == nil && f.packed != nil {
+		f.Imports = unpackImports(f.packed)
+	}
+	ix.ResolveFile(f)
+	targets := targetsOf(f.Imports)
+	f.packed, f.Imports = packImports(f.Imports), nil
+	return targets
+}
+
+// targetsOf returns the distinct workspace targets of imps.
+func targetsOf(imps []Import) []string {
+	var out []string
+	seen := map[string]bool{}
+	add := func(t workspace.Target) {
+		if t.Status == workspace.Internal && !seen[t.Path] {
+			seen[t.Path] = true
+			out = append(out, t.Path)
+		}
+	}
+	for _, imp := range imps {
+		add(imp.Target)
+		for _, t := range imp.NameTargets {
+			add(t)
+		}
+	}
+	return out
 }
 
 // ResolveFile (re)computes the targets of every import of f against the
@@ -281,13 +403,22 @@ func (ix *Index) Resolve(from string, ref parsers.Ref) (workspace.Target, string
 		}
 		return t, ref.Module, names
 	case parsers.PyString:
-		mod := strings.TrimLeft(ref.Module, ".")
-		level := len(ref.Module) - len(mod)
-		if level > 0 { // relative names need import_module's package=: not resolved
-			return workspace.Target{Status: workspace.External}, ref.Module, nil
+		mod, base := ref.Module, ""
+		if strings.HasPrefix(mod, ".") {
+			// import_module(".sub.mod", "pkg"): resolved in the package;
+			// Matched stays in the written (relative) form.
+			abs, ok := pyresolve.AbsoluteName(mod, ref.Package)
+			if !ok {
+				return workspace.Target{Status: workspace.External}, ref.Module, nil
+			}
+			base = strings.TrimSuffix(abs, strings.TrimLeft(mod, "."))
+			mod = abs
 		}
-		for p := mod; p != ""; {
+		for p := mod; p != "" && len(p) >= len(base); {
 			if t := ix.Python.Resolve(from, p, 0); t.Status == workspace.Internal {
+				if base != "" {
+					return t, ref.Module[:len(ref.Module)-(len(mod)-len(p))], nil
+				}
 				return t, p, nil
 			}
 			i := strings.LastIndexByte(p, '.')
@@ -305,17 +436,37 @@ func (ix *Index) Resolve(from string, ref parsers.Ref) (workspace.Target, string
 	}
 }
 
-// Source returns the content a file was parsed from when the index keeps
-// sources (Options.KeepSources), and false otherwise.
+// Source returns the content a file was parsed from: the kept bytes
+// (Options.KeepSources), else the file read back from the index's file set
+// when its hash still matches. It returns false when the file is not
+// indexed or changed since (Verify then yields a snapshot that parsed the
+// current content).
 func (ix *Index) Source(rel string) ([]byte, bool) {
-	if f := ix.files[rel]; f != nil && f.src != nil {
+	f := ix.files[rel]
+	if f == nil {
+		return nil, false
+	}
+	if f.src != nil {
 		return f.src, true
 	}
-	return nil, false
+	src, err := ix.FS.ReadFile(rel)
+	if err != nil || sha256.Sum256(src) != f.Hash {
+		return nil, false
+	}
+	return src, true
 }
 
-// File returns the indexed file, or nil.
-func (ix *Index) File(rel string) *File { return ix.files[rel] }
+// File returns the indexed file, or nil. Each call unpacks the file's
+// imports into a new File the caller may keep.
+func (ix *Index) File(rel string) *File {
+	f := ix.files[rel]
+	if f == nil {
+		return nil
+	}
+	c := *f
+	c.Imports, c.packed = unpackImports(f.packed), nil
+	return &c
+}
 
 // Files returns the indexed file paths, sorted.
 func (ix *Index) Files() []string {
@@ -344,8 +495,7 @@ type Unresolved struct {
 func (ix *Index) Unresolved() []Unresolved {
 	var out []Unresolved
 	for _, p := range ix.Files() {
-		f := ix.files[p]
-		for _, imp := range f.Imports {
+		for _, imp := range unpackImports(ix.files[p].packed) {
 			if imp.Target.Status != workspace.Unresolved || imp.Kind == parsers.PyString || imp.Kind == parsers.PyAttribute {
 				continue
 			}

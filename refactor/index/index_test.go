@@ -58,29 +58,3 @@ func TestBuild(t *testing.T) {
 		t.Errorf("binary file = %+v", f)
 	}
 }
-
-func TestCacheAndOnly(t *testing.T) {
-	c, err := OpenCache(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	fs := sample()
-	first, err := Build(t.Context(), fs, config.Default(), Options{Cache: c})
-	if err != nil {
-		t.Fatal(err)
-	}
-	second, err := Build(t.Context(), fs, config.Default(), Options{Cache: c, Only: []string{"src/app/main.py"}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got := second.Files(); !reflect.DeepEqual(got, []string{"src/app/main.py"}) {
-		t.Errorf("Only: files = %v", got)
-	}
-	a, b := first.File("src/app/main.py"), second.File("src/app/main.py")
-	if !reflect.DeepEqual(a.Imports, b.Imports) || a.Hash != b.Hash {
-		t.Errorf("cached result differs:\n%+v\n%+v", a.Imports, b.Imports)
-	}
-	if c.Get(parsers.Python, a.Hash) == nil {
-		t.Errorf("cache has no entry for main.py")
-	}
-}

@@ -7,24 +7,14 @@ import (
 	"slices"
 	"strings"
 
-	sitter "github.com/smacker/go-tree-sitter"
-
 	"github.com/relayout/relayout/parsers"
 )
-
-func spanOf(n *sitter.Node) parsers.Span {
-	return parsers.Span{Start: int(n.StartByte()), End: int(n.EndByte())}
-}
-
-func nodeText(text []byte, n *sitter.Node) string {
-	return string(text[n.StartByte():n.EndByte()])
-}
 
 // item is one statement of a statement list (module, program or block)
 // with the comments that travel with it.
 type item struct {
-	node *sitter.Node
-	typ  string
+	// idx is the statement's index in the list segment was given.
+	idx  int
 	stmt parsers.Span
 	// lead is where the item's text starts: the start of the line of its
 	// first leading comment (or of the statement), or the statement itself
@@ -90,46 +80,55 @@ var (
 	tsComments = commentSyntax{line: "//", block: true}
 )
 
-// segment cuts the named children of list into items. Comments attach to
-// the statement after them; a comment on the line a statement ends on
-// belongs to that statement.
-func segment(text []byte, list *sitter.Node, cs commentSyntax) segmented {
+// node is one entry of a statement list as segment needs it: a statement
+// or a comment.
+type node struct {
+	span    parsers.Span
+	comment bool
+	// magic: a shebang or hashbang line, which must stay first.
+	magic bool
+}
+
+// segment cuts a statement list (nodes, in order; top for a module, else
+// a block starting at listStart) into items. Comments attach to the
+// statement after them; a comment on the line a statement ends on belongs
+// to that statement.
+func segment(text []byte, nodes []node, top bool, listStart int, cs commentSyntax) segmented {
 	var seg segmented
-	var pending []*sitter.Node
+	var pending []node
 	prevEnd := 0
-	if list.Type() != "module" && list.Type() != "program" {
-		prevEnd = int(list.StartByte())
+	if !top {
+		prevEnd = listStart
 	}
-	for i := range int(list.NamedChildCount()) {
-		c := list.NamedChild(i)
-		s := spanOf(c)
+	for i, c := range nodes {
+		s := c.span
 		if s.Start < prevEnd {
 			continue // a trailing comment already taken
 		}
-		if c.Type() == "comment" || c.Type() == "hash_bang_line" {
+		if c.comment {
 			pending = append(pending, c)
 			continue
 		}
-		it := item{node: c, typ: c.Type(), stmt: s, lead: s.Start}
+		it := item{idx: i, stmt: s, lead: s.Start}
 		if len(pending) > 0 {
 			first := pending[0]
-			if len(seg.items) == 0 && list.Type() == "module" || len(seg.items) == 0 && list.Type() == "program" {
+			if len(seg.items) == 0 && top {
 				// Only the run of comments directly above the first
 				// statement is attached to it; the rest is the preamble.
 				k := len(pending)
 				next := s.Start
-				for k > 0 && !hasBlankLine(text[pending[k-1].EndByte():next]) && !isMagic(text, pending[k-1]) {
+				for k > 0 && !hasBlankLine(text[pending[k-1].span.End:next]) && !isMagic(text, pending[k-1]) {
 					k--
-					next = int(pending[k].StartByte())
+					next = pending[k].span.Start
 				}
 				if k > 0 {
-					seg.preamble = parsers.Span{Start: int(first.StartByte()), End: lineStart(text, next)}
+					seg.preamble = parsers.Span{Start: first.span.Start, End: lineStart(text, next)}
 				}
 				if k < len(pending) {
-					it.lead = int(pending[k].StartByte())
+					it.lead = pending[k].span.Start
 				}
 			} else {
-				it.lead = int(first.StartByte())
+				it.lead = first.span.Start
 			}
 		}
 		pending = pending[:0]
@@ -201,14 +200,14 @@ func lineIsBlank(text []byte, ls int) bool {
 
 // isMagic reports whether a comment must stay first in its file: a
 // shebang or a Python coding declaration on line 1 or 2.
-func isMagic(text []byte, c *sitter.Node) bool {
-	if c.Type() == "hash_bang_line" {
+func isMagic(text []byte, c node) bool {
+	if c.magic {
 		return true
 	}
-	if c.StartPoint().Row > 1 {
+	if bytes.Count(text[:c.span.Start], []byte("\n")) > 1 {
 		return false
 	}
-	return magicComment.Match(text[c.StartByte():c.EndByte()])
+	return magicComment.Match(text[c.span.Start:c.span.End])
 }
 
 // hasBlankLine reports whether gap (the text between two tokens) holds an

@@ -11,10 +11,11 @@
 // two sources, two default exports, syntax errors). It is a pure function
 // over bytes: no file system, no logging.
 //
-// It imports parsers (the import extractors) and go-tree-sitter, whose
-// trees it walks for the top-level definitions the extractors do not
-// report; no tree-sitter value crosses its API. It must not import server,
-// cmd, go.lsp.dev or zap.
+// It reads source only through parsers: the import extractors
+// (python.Extract, typescript.Extract) and the module-structure extractors
+// (python.Defs, typescript.Defs), which hand it plain data (statement
+// kinds, byte ranges, names). It does not import go-tree-sitter
+// (refactor's layering test enforces it), server, cmd, go.lsp.dev or zap.
 //
 // Invariants: a merge never produces output from a source that has a
 // syntax error (*SyntaxError) and never produces output that binds one

@@ -72,14 +72,12 @@ func TopLevelNames(ctx context.Context, lang parsers.Lang, path string, src []by
 		if err != nil {
 			return nil, err
 		}
-		defer f.close()
 		bs = f.bindings
 	case lang.IsTSFamily():
 		f, err := analyzeTS(ctx, lang, &ps[0], 0, newTSSelf(path, nil))
 		if err != nil {
 			return nil, err
 		}
-		defer f.close()
 		bs = f.bindings
 	default:
 		return nil, fmt.Errorf("top-level names of %s: unsupported language %q", path, lang)

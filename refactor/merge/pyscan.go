@@ -7,9 +7,6 @@ import (
 	"slices"
 	"strings"
 
-	sitter "github.com/smacker/go-tree-sitter"
-	sitterpy "github.com/smacker/go-tree-sitter/python"
-
 	"github.com/relayout/relayout/parsers"
 	"github.com/relayout/relayout/parsers/python"
 )
@@ -91,13 +88,6 @@ func (s *pySelf) classifyFrom(r parsers.Ref, n parsers.Name) int {
 	return impNormal
 }
 
-// Where a Python import statement is.
-const (
-	atTop      = iota // a top-level statement
-	atTC              // in a hoisted `if TYPE_CHECKING:` block
-	atCompound        // in a top-level if/try/with/for/while block
-)
-
 // Header item kinds.
 const (
 	hdrFuture = iota
@@ -107,13 +97,12 @@ const (
 	hdrAll
 )
 
-// pyFile is one analysed Python source. Its tree stays open until close.
+// pyFile is one analysed Python source.
 type pyFile struct {
 	p    *prepared
 	idx  int
 	self *pySelf
-	tree *sitter.Tree
-	root *sitter.Node
+	mod  *python.Module
 
 	imports map[int][]parsers.Ref // import refs by Stmt.Start
 	attrs   []parsers.Ref         // PyAttribute refs
@@ -152,23 +141,7 @@ type pyHeader struct {
 	item item
 }
 
-func (f *pyFile) close() {
-	if f.tree != nil {
-		f.tree.Close()
-		f.tree = nil
-	}
-}
-
-// parseTree parses text with a fresh parser. The caller must Close the tree.
-func parseTree(ctx context.Context, lang *sitter.Language, text []byte) (*sitter.Tree, error) {
-	p := sitter.NewParser()
-	defer p.Close()
-	p.SetLanguage(lang)
-	return p.ParseCtx(ctx, nil, text)
-}
-
-// analyzePy extracts, parses and classifies one Python source. The caller
-// must close the result.
+// analyzePy extracts, parses and classifies one Python source.
 func analyzePy(ctx context.Context, p *prepared, idx int, self *pySelf) (*pyFile, error) {
 	res, err := python.Extract(ctx, p.text)
 	if err != nil {
@@ -177,16 +150,15 @@ func analyzePy(ctx context.Context, p *prepared, idx int, self *pySelf) (*pyFile
 	if err := p.syntaxError(res.Errors); err != nil {
 		return nil, err
 	}
-	tree, err := parseTree(ctx, sitterpy.GetLanguage(), p.text)
+	mod, err := python.Defs(ctx, p.text)
 	if err != nil {
 		return nil, fmt.Errorf("merge %s: parse: %w", p.path, err)
 	}
-	f := &pyFile{p: p, idx: idx, self: self, tree: tree, root: tree.RootNode(),
-		imports: map[int][]parsers.Ref{}, futures: map[string]bool{}}
-	if f.root.HasError() { // the extractor's parse agreed; be safe anyway
-		f.close()
+	if mod.Broken { // the extractor's parse agreed; be safe anyway
 		return nil, &SyntaxError{Path: p.path, Line: 1, Col: 1}
 	}
+	f := &pyFile{p: p, idx: idx, self: self, mod: mod,
+		imports: map[int][]parsers.Ref{}, futures: map[string]bool{}}
 	for _, r := range res.Refs {
 		switch r.Kind {
 		case parsers.PyImport, parsers.PyFrom:
@@ -195,30 +167,44 @@ func analyzePy(ctx context.Context, p *prepared, idx int, self *pySelf) (*pyFile
 			f.attrs = append(f.attrs, r)
 		}
 	}
-	f.seg = segment(p.text, f.root, pyComments)
+	f.seg = segment(p.text, pyNodes(mod.Stmts), true, 0, pyComments)
 	f.classify()
 	if it := f.misplacedFuture(); it != nil {
 		// Python only accepts them at the top; the grammar does not care.
-		f.close()
 		pos := p.lines.Position(it.stmt.Start, parsers.UTF8)
 		return nil, &SyntaxError{Path: p.path, Line: pos.Line + 1, Col: pos.Col + 1}
 	}
-	for i := range f.seg.items {
-		f.bindStmt(f.seg.items[i].node, f.isHoistedTC(&f.seg.items[i]))
+	for _, it := range f.seg.items {
+		f.bindStmt(f.stmt(it))
 	}
 	return f, nil
 }
+
+// pyNodes returns the statement list segment works on.
+func pyNodes(stmts []python.Stmt) []node {
+	out := make([]node, len(stmts))
+	for i, st := range stmts {
+		out[i] = node{span: st.Span, comment: st.Kind == python.StmtComment}
+	}
+	return out
+}
+
+// stmt returns the top-level statement of an item.
+func (f *pyFile) stmt(it item) *python.Stmt { return &f.mod.Stmts[it.idx] }
+
+// kind returns the kind of a top-level item.
+func (f *pyFile) kind(it item) python.StmtKind { return f.mod.Stmts[it.idx].Kind }
 
 // misplacedFuture returns the first `from __future__` import that follows
 // a statement other than the docstring and other future imports.
 func (f *pyFile) misplacedFuture() *item {
 	for i := range f.seg.items {
 		it := &f.seg.items[i]
-		if it.typ == "future_import_statement" || it == f.doc {
+		if f.kind(*it) == python.StmtFuture || it == f.doc {
 			continue
 		}
 		for j := i + 1; j < len(f.seg.items); j++ {
-			if f.seg.items[j].typ == "future_import_statement" {
+			if f.kind(f.seg.items[j]) == python.StmtFuture {
 				return &f.seg.items[j]
 			}
 		}
@@ -227,7 +213,7 @@ func (f *pyFile) misplacedFuture() *item {
 	return nil
 }
 
-func (f *pyFile) text(n *sitter.Node) string { return nodeText(f.p.text, n) }
+func (f *pyFile) text(s parsers.Span) string { return f.p.text2(s) }
 
 func (f *pyFile) line(offset int) int { return f.p.line(offset) }
 
@@ -235,30 +221,24 @@ func (f *pyFile) line(offset int) int { return f.p.line(offset) }
 func (f *pyFile) classify() {
 	items := f.seg.items
 	i := 0
-	if len(items) > 0 && isDocstring(items[0].node) {
+	if len(items) > 0 && f.kind(items[0]) == python.StmtDocstring {
 		f.doc = &items[0]
 		i = 1
 	}
 	for ; i < len(items); i++ {
 		it := items[i]
 		kind := -1
-		switch it.typ {
-		case "future_import_statement":
+		switch f.kind(it) {
+		case python.StmtFuture:
 			kind = hdrFuture
-		case "import_statement", "import_from_statement":
+		case python.StmtImport, python.StmtFrom:
 			kind = hdrImport
-		case "if_statement":
-			if f.tcImportsOnly(it.node) {
-				kind = hdrTC
-			}
-		case "try_statement":
-			if importsOnlyTry(it.node) {
-				kind = hdrTry
-			}
-		case "expression_statement":
-			if _, ok := f.literalAll(it.node); ok {
-				kind = hdrAll
-			}
+		case python.StmtTypeChecking:
+			kind = hdrTC
+		case python.StmtTryImports:
+			kind = hdrTry
+		case python.StmtAll:
+			kind = hdrAll
 		}
 		if kind < 0 {
 			break
@@ -268,7 +248,7 @@ func (f *pyFile) classify() {
 	f.body = items[i:]
 	// Type-checking imports never run: such blocks move up from anywhere.
 	for _, it := range f.body {
-		if it.typ == "if_statement" && f.tcImportsOnly(it.node) {
+		if f.kind(it) == python.StmtTypeChecking {
 			f.header = append(f.header, pyHeader{kind: hdrTC, item: it})
 		}
 	}
@@ -281,298 +261,62 @@ func (f *pyFile) classify() {
 		f.bodyStart = f.seg.preamble.End
 	}
 	for _, it := range items {
-		if it.typ != "expression_statement" {
-			continue
-		}
-		if names, ok := f.literalAll(it.node); ok {
+		switch st := f.stmt(it); st.Kind {
+		case python.StmtAll:
 			f.hasAll = true
-			for _, n := range names {
+			if f.allQuote == 0 {
+				f.allQuote = st.AllQuote
+			}
+			for _, n := range st.All {
 				if !slices.Contains(f.all, n) {
 					f.all = append(f.all, n)
 				}
 			}
-		} else if f.assignsAll(it.node) {
-			f.conflict("__all__", reasonAllLiteral, it.stmt.Start, oneLine(f.text(it.node)))
+		case python.StmtAllOther:
+			f.conflict("__all__", reasonAllLiteral, it.stmt.Start, oneLine(f.text(it.stmt)))
 		}
 	}
-}
-
-// isDocstring reports whether n is a string expression statement.
-func isDocstring(n *sitter.Node) bool {
-	if n.Type() != "expression_statement" || n.NamedChildCount() != 1 {
-		return false
-	}
-	c := n.NamedChild(0)
-	return c.Type() == "string" || c.Type() == "concatenated_string"
-}
-
-// isTCCondition reports whether n is `TYPE_CHECKING` or `x.TYPE_CHECKING`.
-func (f *pyFile) isTCCondition(n *sitter.Node) bool {
-	if n == nil {
-		return false
-	}
-	switch n.Type() {
-	case "identifier":
-		return f.text(n) == "TYPE_CHECKING"
-	case "attribute":
-		a := n.ChildByFieldName("attribute")
-		return a != nil && f.text(a) == "TYPE_CHECKING" && n.ChildByFieldName("object").Type() == "identifier"
-	}
-	return false
-}
-
-// tcImportsOnly reports whether n is `if TYPE_CHECKING:` with no elif or
-// else and only imports (and pass) in its block.
-func (f *pyFile) tcImportsOnly(n *sitter.Node) bool {
-	if !f.isTCCondition(n.ChildByFieldName("condition")) || n.ChildByFieldName("alternative") != nil {
-		return false
-	}
-	for i := range int(n.NamedChildCount()) {
-		if t := n.NamedChild(i).Type(); t == "elif_clause" || t == "else_clause" {
-			return false
-		}
-	}
-	return blockOf(n.ChildByFieldName("consequence"), "import_statement", "import_from_statement", "pass_statement")
-}
-
-// importsOnlyTry reports whether n is a try statement whose blocks hold
-// only imports and pass (the optional-dependency idiom) and no finally.
-func importsOnlyTry(n *sitter.Node) bool {
-	for i := range int(n.NamedChildCount()) {
-		c := n.NamedChild(i)
-		switch c.Type() {
-		case "block":
-			if !blockOf(c, "import_statement", "import_from_statement", "pass_statement") {
-				return false
-			}
-		case "except_clause":
-			for j := range int(c.NamedChildCount()) {
-				if b := c.NamedChild(j); b.Type() == "block" && !blockOf(b, "import_statement", "import_from_statement", "pass_statement") {
-					return false
-				}
-			}
-		case "comment":
-		default:
-			return false
-		}
-	}
-	return true
-}
-
-// blockOf reports whether every statement of block has one of types.
-func blockOf(block *sitter.Node, types ...string) bool {
-	if block == nil {
-		return false
-	}
-	for i := range int(block.NamedChildCount()) {
-		t := block.NamedChild(i).Type()
-		if t != "comment" && !slices.Contains(types, t) {
-			return false
-		}
-	}
-	return true
-}
-
-// literalAll returns the names of `__all__ = [...]` / `(...)` when every
-// element is a plain string.
-func (f *pyFile) literalAll(n *sitter.Node) ([]string, bool) {
-	if n.NamedChildCount() != 1 {
-		return nil, false
-	}
-	a := n.NamedChild(0)
-	if a.Type() != "assignment" {
-		return nil, false
-	}
-	left, right := a.ChildByFieldName("left"), a.ChildByFieldName("right")
-	if left == nil || right == nil || left.Type() != "identifier" || f.text(left) != "__all__" {
-		return nil, false
-	}
-	if right.Type() != "list" && right.Type() != "tuple" {
-		return nil, false
-	}
-	var names []string
-	for i := range int(right.NamedChildCount()) {
-		s := right.NamedChild(i)
-		if s.Type() == "comment" {
-			continue
-		}
-		name, quote, ok := f.plainString(s)
-		if !ok {
-			return nil, false
-		}
-		if f.allQuote == 0 {
-			f.allQuote = quote
-		}
-		names = append(names, name)
-	}
-	return names, true
-}
-
-// assignsAll reports whether n is an assignment to __all__.
-func (f *pyFile) assignsAll(n *sitter.Node) bool {
-	if n.NamedChildCount() != 1 || n.NamedChild(0).Type() != "assignment" {
-		return false
-	}
-	left := n.NamedChild(0).ChildByFieldName("left")
-	return left != nil && left.Type() == "identifier" && f.text(left) == "__all__"
-}
-
-// plainString returns the content of a string literal without prefix,
-// escapes or interpolation.
-func (f *pyFile) plainString(s *sitter.Node) (string, byte, bool) {
-	if s.Type() != "string" {
-		return "", 0, false
-	}
-	t := f.text(s)
-	if len(t) < 2 || (t[0] != '"' && t[0] != '\'') || t[len(t)-1] != t[0] || strings.ContainsAny(t, "\\{") {
-		return "", 0, false
-	}
-	q := t[:1]
-	if strings.HasPrefix(t, q+q+q) && len(t) >= 6 {
-		return t[3 : len(t)-3], t[0], true
-	}
-	return t[1 : len(t)-1], t[0], true
-}
-
-func (f *pyFile) isHoistedTC(it *item) bool {
-	for _, h := range f.header {
-		if h.kind == hdrTC && h.item.stmt == it.stmt {
-			return true
-		}
-	}
-	return false
 }
 
 // bind records a top-level binding.
-func (f *pyFile) bind(name string, n *sitter.Node, kind Kind, what, origin string) {
+func (f *pyFile) bind(name string, at int, kind Kind, what, origin string) {
 	if name == "_" || name == "__all__" {
 		return
 	}
-	f.bindings = append(f.bindings, binding{name: name, src: f.idx, line: f.line(int(n.StartByte())),
+	f.bindings = append(f.bindings, binding{name: name, src: f.idx, line: f.line(at),
 		what: what, kind: kind, origin: origin})
 }
 
-// bindStmt records what a top-level statement (or one inside a top-level
-// compound statement) binds; hoistedTC marks a header TYPE_CHECKING block.
-func (f *pyFile) bindStmt(n *sitter.Node, hoistedTC bool) {
-	f.bindIn(n, atTop, hoistedTC)
-}
-
-func (f *pyFile) bindIn(n *sitter.Node, where int, hoistedTC bool) {
-	switch n.Type() {
-	case "function_definition", "class_definition":
-		if name := n.ChildByFieldName("name"); name != nil {
-			kind, kw := Function, "def "
-			if n.Type() == "class_definition" {
-				kind, kw = Class, "class "
-			}
-			f.bind(f.text(name), n, kind, kw+f.text(name), "")
-		}
-	case "decorated_definition":
-		if d := n.ChildByFieldName("definition"); d != nil {
-			f.bindIn(d, where, false)
-		}
-	case "expression_statement":
-		for i := range int(n.NamedChildCount()) {
-			if a := n.NamedChild(i); a.Type() == "assignment" {
-				f.bindAssignment(a)
-			}
-		}
-	case "type_alias_statement":
-		if t := n.NamedChild(0); t != nil {
-			name := strings.TrimSpace(f.text(t))
-			if k := strings.IndexAny(name, "[ "); k >= 0 {
-				name = name[:k]
-			}
-			f.bind(name, n, Type, "type "+name, "")
-		}
-	case "import_statement", "import_from_statement", "future_import_statement":
-		f.bindImport(n, where)
-	case "if_statement":
-		w := atCompound
-		if where == atTop && hoistedTC {
-			w = atTC
-		}
-		f.bindChildren(n, w)
-	case "for_statement":
-		f.bindTargets(n.ChildByFieldName("left"), n)
-		f.bindChildren(n, atCompound)
-	case "with_statement":
-		f.bindWith(n)
-		f.bindChildren(n, atCompound)
-	case "try_statement", "while_statement", "match_statement":
-		f.bindChildren(n, atCompound)
-	}
-}
-
-// bindChildren binds the statements of the blocks and clauses of a
-// compound statement (not the bodies of functions and classes).
-func (f *pyFile) bindChildren(n *sitter.Node, where int) {
-	for i := range int(n.NamedChildCount()) {
-		c := n.NamedChild(i)
-		switch c.Type() {
-		case "block":
-			for j := range int(c.NamedChildCount()) {
-				f.bindIn(c.NamedChild(j), where, false)
-			}
-		case "elif_clause", "else_clause", "except_clause", "except_group_clause", "finally_clause", "case_clause":
-			f.bindChildren(c, atCompound)
+// bindStmt records what a top-level statement (and the blocks of a
+// top-level compound statement) binds.
+func (f *pyFile) bindStmt(st *python.Stmt) {
+	for _, b := range st.Binds {
+		switch b.Kind {
+		case python.BindFunction:
+			f.bind(b.Name, b.Stmt.Start, Function, "def "+b.Name, "")
+		case python.BindClass:
+			f.bind(b.Name, b.Stmt.Start, Class, "class "+b.Name, "")
+		case python.BindVariable:
+			f.bind(b.Name, b.Stmt.Start, Variable, oneLine(f.text(b.Stmt)), "")
+		case python.BindType:
+			f.bind(b.Name, b.Stmt.Start, Type, "type "+b.Name, "")
+		case python.BindImport:
+			f.bindImport(b.Stmt, b.Where)
 		}
 	}
 }
 
-func (f *pyFile) bindWith(n *sitter.Node) {
-	var walk func(c *sitter.Node)
-	walk = func(c *sitter.Node) {
-		if c.Type() == "as_pattern_target" {
-			f.bindTargets(c, n)
-			return
-		}
-		if c.Type() == "block" {
-			return
-		}
-		for i := range int(c.NamedChildCount()) {
-			walk(c.NamedChild(i))
-		}
-	}
-	walk(n)
-}
-
-func (f *pyFile) bindAssignment(a *sitter.Node) {
-	f.bindTargets(a.ChildByFieldName("left"), a)
-	if r := a.ChildByFieldName("right"); r != nil && r.Type() == "assignment" {
-		f.bindAssignment(r)
-	}
-}
-
-// bindTargets binds the names of an assignment target.
-func (f *pyFile) bindTargets(t, stmt *sitter.Node) {
-	if t == nil {
-		return
-	}
-	switch t.Type() {
-	case "identifier":
-		name := f.text(t)
-		f.bind(name, stmt, Variable, oneLine(f.text(stmt)), "")
-	case "pattern_list", "tuple_pattern", "list_pattern", "tuple", "list", "list_splat_pattern",
-		"parenthesized_expression", "expression_list", "as_pattern_target", "list_splat":
-		for i := range int(t.NamedChildCount()) {
-			f.bindTargets(t.NamedChild(i), stmt)
-		}
-	}
-}
-
-// refsOf returns the import refs of statement n.
-func (f *pyFile) refsOf(n *sitter.Node) []parsers.Ref {
-	return f.imports[int(n.StartByte())]
+// refsOf returns the import refs of the statement at n.
+func (f *pyFile) refsOf(n parsers.Span) []parsers.Ref {
+	return f.imports[n.Start]
 }
 
 // bindImport records the names an import binds and the imports of the
 // merged module itself.
-func (f *pyFile) bindImport(n *sitter.Node, where int) {
+func (f *pyFile) bindImport(n parsers.Span, where python.Where) {
 	what := oneLine(f.text(n))
 	for _, r := range f.refsOf(n) {
-		if r.Stmt.Start != int(n.StartByte()) {
+		if r.Stmt.Start != n.Start {
 			continue
 		}
 		if r.Kind == parsers.PyImport {
@@ -585,7 +329,7 @@ func (f *pyFile) bindImport(n *sitter.Node, where int) {
 				f.selfImport(n, where, local, r.Alias == "", r.Module, r.Span.Start)
 				continue
 			}
-			f.bind(local, n, Import, what, origin)
+			f.bind(local, n.Start, Import, what, origin)
 			continue
 		}
 		if r.Module == "__future__" && r.Level == 0 {
@@ -601,7 +345,7 @@ func (f *pyFile) bindImport(n *sitter.Node, where int) {
 			}
 			switch f.self.classifyFrom(r, nm) {
 			case impSelfName:
-				if where == atCompound {
+				if where == python.AtCompound {
 					f.conflict(nm.Name, reasonNestedSelf, nm.NameSpan.Start, what)
 					continue
 				}
@@ -613,7 +357,7 @@ func (f *pyFile) bindImport(n *sitter.Node, where int) {
 					continue
 				}
 				f.selfNames = append(f.selfNames, selfName{name: nm.Name, line: f.line(nm.NameSpan.Start), offset: nm.NameSpan.Start,
-					tc: where == atTC, what: what})
+					tc: where == python.AtTypeChecking, what: what})
 			case impSelfMod:
 				f.selfImport(n, where, local, false, "", nm.NameSpan.Start)
 			default:
@@ -621,7 +365,7 @@ func (f *pyFile) bindImport(n *sitter.Node, where int) {
 					f.wildcard = true
 					continue
 				}
-				f.bind(local, n, Import, what, fromOrigin(r, nm.Name))
+				f.bind(local, n.Start, Import, what, fromOrigin(r, nm.Name))
 			}
 		}
 	}
@@ -641,9 +385,9 @@ func fromOrigin(r parsers.Ref, name string) string {
 // local: it is dropped, and any use of local is a conflict. plain is a
 // plain `import a.b.x` (local is its first component, and the uses are the
 // attribute chains through module).
-func (f *pyFile) selfImport(n *sitter.Node, where int, local string, plain bool, module string, at int) {
+func (f *pyFile) selfImport(n parsers.Span, where python.Where, local string, plain bool, module string, at int) {
 	what := oneLine(f.text(n))
-	if where == atCompound {
+	if where == python.AtCompound {
 		f.conflict(local, reasonNestedSelf, at, what)
 		return
 	}
@@ -676,33 +420,11 @@ func (f *pyFile) identUses() map[string]int {
 		return f.uses
 	}
 	f.uses = map[string]int{}
-	var walk func(n *sitter.Node)
-	walk = func(n *sitter.Node) {
-		switch n.Type() {
-		case "import_statement", "import_from_statement", "future_import_statement":
-			return
-		case "identifier":
-			name := f.text(n)
-			if _, ok := f.uses[name]; !ok {
-				f.uses[name] = int(n.StartByte())
-			}
-			return
-		case "attribute":
-			if o := n.ChildByFieldName("object"); o != nil {
-				walk(o)
-			}
-			return
-		case "keyword_argument":
-			if v := n.ChildByFieldName("value"); v != nil {
-				walk(v)
-			}
-			return
-		}
-		for i := range int(n.NamedChildCount()) {
-			walk(n.NamedChild(i))
+	for _, id := range f.mod.Idents {
+		if _, ok := f.uses[id.Name]; !ok {
+			f.uses[id.Name] = id.Offset
 		}
 	}
-	walk(f.root)
 	return f.uses
 }
 
@@ -711,54 +433,10 @@ func (f *pyFile) identUses() map[string]int {
 // decorators, default values and (unless annotations are postponed)
 // annotations, but not function bodies.
 func (f *pyFile) loadTimeUse(name string, lazyAnnotations bool) (int, bool) {
-	found := -1
-	var walk func(n *sitter.Node)
-	walkField := func(n *sitter.Node, field string) {
-		if c := n.ChildByFieldName(field); c != nil {
-			walk(c)
+	for _, id := range f.mod.Idents {
+		if id.Name == name && id.LoadTime && !(lazyAnnotations && id.Annotation) {
+			return id.Offset, true
 		}
 	}
-	walk = func(n *sitter.Node) {
-		if found >= 0 {
-			return
-		}
-		switch n.Type() {
-		case "import_statement", "import_from_statement", "future_import_statement", "lambda":
-			return
-		case "identifier":
-			if f.text(n) == name {
-				found = int(n.StartByte())
-			}
-			return
-		case "type":
-			if lazyAnnotations {
-				return
-			}
-		case "attribute":
-			walkField(n, "object")
-			return
-		case "keyword_argument":
-			walkField(n, "value")
-			return
-		case "function_definition":
-			if ps := n.ChildByFieldName("parameters"); ps != nil {
-				for i := range int(ps.NamedChildCount()) {
-					p := ps.NamedChild(i)
-					walkField(p, "value")
-					walkField(p, "type")
-				}
-			}
-			walkField(n, "return_type")
-			return
-		case "class_definition":
-			walkField(n, "superclasses")
-			walkField(n, "body")
-			return
-		}
-		for i := range int(n.NamedChildCount()) {
-			walk(n.NamedChild(i))
-		}
-	}
-	walk(f.root)
-	return found, found >= 0
+	return -1, false
 }

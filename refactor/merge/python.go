@@ -6,9 +6,8 @@ import (
 	"slices"
 	"strings"
 
-	sitter "github.com/smacker/go-tree-sitter"
-
 	"github.com/relayout/relayout/parsers"
+	"github.com/relayout/relayout/parsers/python"
 )
 
 // Python merges Python modules in order into one module, the content of
@@ -60,11 +59,6 @@ func Python(ctx context.Context, target string, srcs []Source, opts *Options) ([
 	}
 	self := newPySelf(target, opts)
 	files := make([]*pyFile, 0, len(ps))
-	defer func() {
-		for _, f := range files {
-			f.close()
-		}
-	}()
 	var errs []error
 	for i := range ps {
 		f, err := analyzePy(ctx, &ps[i], i, self)
@@ -188,7 +182,7 @@ func (m *pyMerge) render() string {
 		for _, h := range f.header {
 			switch h.kind {
 			case hdrFuture:
-				if stmt, keys, ok := f.renderImport(h.item, m.submodules); ok && seen.add(keys) {
+				if stmt, keys, ok := f.renderImport(h.item, f.kind(h.item), m.submodules); ok && seen.add(keys) {
 					futures.WriteString(stmt)
 				}
 			case hdrImport, hdrTry:
@@ -196,9 +190,9 @@ func (m *pyMerge) render() string {
 				var keys []string
 				ok := true
 				if h.kind == hdrImport {
-					stmt, keys, ok = f.renderImport(h.item, m.submodules)
+					stmt, keys, ok = f.renderImport(h.item, f.kind(h.item), m.submodules)
 				} else {
-					stmt, keys = h.item.full(f.p.text), []string{"block:" + normSpace(f.text(h.item.node))}
+					stmt, keys = h.item.full(f.p.text), []string{"block:" + normSpace(f.text(h.item.stmt))}
 				}
 				if !ok || !seen.add(keys) {
 					pendingBlank = pendingBlank || h.item.blankBefore
@@ -210,29 +204,29 @@ func (m *pyMerge) render() string {
 				pendingBlank = false
 				imports.WriteString(stmt)
 			case hdrTC:
-				cond := h.item.node.ChildByFieldName("condition")
-				block := h.item.node.ChildByFieldName("consequence")
-				indent := blockIndent(f.p.text, block)
+				st := f.stmt(h.item)
+				indent := blockIndent(f.p.text, st.Block.Start)
 				if tcCond == "" {
-					tcCond = f.text(cond)
+					tcCond = f.text(st.Cond)
 					tcIndent = indent
 					if tcIndent == "" {
 						tcIndent = "    "
 					}
 				}
-				items := segment(f.p.text, block, pyComments).items
+				items := segment(f.p.text, pyNodes(st.Body), false, st.Block.Start, pyComments).items
 				if len(items) > 0 {
 					// Comments before the first statement belong to the
 					// if statement for the grammar.
-					if hdr := lineEnd(f.p.text, int(h.item.node.StartByte())) + 1; hdr < items[0].lead && onlyComments(f.p.text[hdr:items[0].lead]) {
+					if hdr := lineEnd(f.p.text, h.item.stmt.Start) + 1; hdr < items[0].lead && onlyComments(f.p.text[hdr:items[0].lead]) {
 						items[0].lead = hdr
 					}
 				}
 				for _, it := range items {
-					if it.typ == "pass_statement" {
+					kind := st.Body[it.idx].Kind
+					if kind == python.StmtPass {
 						continue
 					}
-					stmt, keys, ok := f.renderImport(it, m.submodules)
+					stmt, keys, ok := f.renderImport(it, kind, m.submodules)
 					if !ok || seen.has(keys) || !seenTC.add(keys) {
 						continue
 					}
@@ -367,22 +361,16 @@ func (m *pyMerge) section(f *pyFile, first bool) string {
 		edits = append(edits, edit{start: start, end: end})
 	}
 	for _, it := range f.body {
-		switch it.typ {
-		case "if_statement":
-			if f.tcImportsOnly(it.node) {
-				cut(it)
-			}
-		case "expression_statement":
-			if _, ok := f.literalAll(it.node); ok {
-				cut(it)
-			}
-		case "import_statement", "import_from_statement", "future_import_statement":
-			stmt, _, ok := f.renderImport(it, m.submodules)
+		switch kind := f.kind(it); kind {
+		case python.StmtTypeChecking, python.StmtAll:
+			cut(it)
+		case python.StmtImport, python.StmtFrom, python.StmtFuture:
+			stmt, _, ok := f.renderImport(it, kind, m.submodules)
 			switch {
 			case !ok:
 				cut(it)
 			case stmt != it.full(f.p.text):
-				edits = append(edits, edit{start: it.stmt.Start, end: it.stmt.End, repl: f.renderStmt(it, m.submodules)})
+				edits = append(edits, edit{start: it.stmt.Start, end: it.stmt.End, repl: f.renderStmt(it, kind, m.submodules)})
 			}
 		}
 	}
@@ -449,7 +437,7 @@ func dropMagicComments(s string) string {
 
 // docComment returns the source's docstring as `#` comment lines.
 func (f *pyFile) docComment() string {
-	s := f.text(f.doc.node.NamedChild(0))
+	s := f.text(f.stmt(*f.doc).Doc)
 	s = strings.TrimLeft(s, "rRuUbBfF")
 	for _, q := range []string{`"""`, `'''`, `"`, `'`} {
 		if strings.HasPrefix(s, q) && strings.HasSuffix(s, q) && len(s) >= 2*len(q) {
@@ -501,13 +489,13 @@ func cleandoc(s string) []string {
 // renderImport returns an import item's text (leading comments, statement,
 // trailing comment, line break) with the imports of the merged module left
 // out, its de-duplication keys, and false when nothing is left.
-func (f *pyFile) renderImport(it item, submodules map[string]bool) (string, []string, bool) {
-	keys := f.importKeys(it.node, submodules)
+func (f *pyFile) renderImport(it item, kind python.StmtKind, submodules map[string]bool) (string, []string, bool) {
+	keys := f.importKeys(it.stmt, submodules)
 	if len(keys) == 0 {
 		return "", nil, false
 	}
-	stmt := f.renderStmt(it, submodules)
-	if stmt == f.text(it.node) {
+	stmt := f.renderStmt(it, kind, submodules)
+	if stmt == f.text(it.stmt) {
 		return it.full(f.p.text), keys, true
 	}
 	return it.leading(f.p.text) + stmt + it.trailing(f.p.text) + "\n", keys, true
@@ -527,10 +515,10 @@ func (f *pyFile) dropped(r parsers.Ref, n parsers.Name, submodules map[string]bo
 // importKeys returns what an import statement binds once the imports of
 // the merged module are left out: "future:x", "import:a.b",
 // "bind:local=origin", "star:module".
-func (f *pyFile) importKeys(n *sitter.Node, submodules map[string]bool) []string {
+func (f *pyFile) importKeys(n parsers.Span, submodules map[string]bool) []string {
 	var keys []string
 	for _, r := range f.refsOf(n) {
-		if r.Stmt.Start != int(n.StartByte()) {
+		if r.Stmt.Start != n.Start {
 			continue
 		}
 		switch {
@@ -565,18 +553,18 @@ func (f *pyFile) importKeys(n *sitter.Node, submodules map[string]bool) []string
 
 // renderStmt returns the text of an import statement with the imports of
 // the merged module left out (the statement as is when there are none).
-func (f *pyFile) renderStmt(it item, submodules map[string]bool) string {
-	n := it.node
+func (f *pyFile) renderStmt(it item, kind python.StmtKind, submodules map[string]bool) string {
+	n := it.stmt
 	text := f.p.text
 	var refs []parsers.Ref
 	for _, r := range f.refsOf(n) {
-		if r.Stmt.Start == int(n.StartByte()) {
+		if r.Stmt.Start == n.Start {
 			refs = append(refs, r)
 		}
 	}
 	whole := f.text(n)
-	switch n.Type() {
-	case "import_statement":
+	switch kind {
+	case python.StmtImport:
 		var kept []string
 		for _, r := range refs {
 			if f.self.classifyImport(r) != impSelfMod {
@@ -588,7 +576,7 @@ func (f *pyFile) renderStmt(it item, submodules map[string]bool) string {
 			return whole
 		}
 		return "import " + strings.Join(kept, ", ")
-	case "import_from_statement":
+	case python.StmtFrom:
 		if len(refs) != 1 || len(refs[0].Names) == 0 {
 			return whole
 		}
@@ -604,8 +592,8 @@ func (f *pyFile) renderStmt(it item, submodules map[string]bool) string {
 			return whole
 		}
 		last := r.Names[len(r.Names)-1]
-		prefix := string(text[n.StartByte():r.Names[0].NameSpan.Start])
-		suffix := string(text[max(last.NameSpan.End, last.AliasSpan.End):n.EndByte()])
+		prefix := string(text[n.Start:r.Names[0].NameSpan.Start])
+		suffix := string(text[max(last.NameSpan.End, last.AliasSpan.End):n.End])
 		return prefix + strings.Join(kept, ", ") + suffix
 	}
 	return whole
@@ -623,8 +611,7 @@ func onlyComments(b []byte) bool {
 
 // blockIndent returns the indentation of a block's first statement, or ""
 // when the block starts on its header's line.
-func blockIndent(text []byte, block *sitter.Node) string {
-	start := int(block.StartByte())
+func blockIndent(text []byte, start int) string {
 	ls := lineStart(text, start)
 	if isBlank(text[ls:start]) {
 		return string(text[ls:start])

@@ -8,10 +8,6 @@ import (
 	"regexp"
 	"strings"
 
-	sitter "github.com/smacker/go-tree-sitter"
-	"github.com/smacker/go-tree-sitter/typescript/tsx"
-	tsgrammar "github.com/smacker/go-tree-sitter/typescript/typescript"
-
 	"github.com/relayout/relayout/parsers"
 	"github.com/relayout/relayout/parsers/typescript"
 )
@@ -47,14 +43,13 @@ func (s *tsSelf) is(spec string) bool {
 	return s.opts.isSelf(spec)
 }
 
-// tsFile is one analysed TS/JS source. Its tree stays open until close.
+// tsFile is one analysed TS/JS source.
 type tsFile struct {
 	p    *prepared
 	idx  int
 	lang parsers.Lang
 	self *tsSelf
-	tree *sitter.Tree
-	root *sitter.Node
+	mod  *typescript.Module
 
 	refs map[int]parsers.Ref // import/export/import-equals refs by Stmt.Start
 
@@ -75,20 +70,16 @@ type tsFile struct {
 	// named declaration or an identifier ("" otherwise).
 	defaultLocal string
 	hasDefault   bool
-	exportAssign *item // `export = x`
-	exportsAny   bool  // the source exports anything
+	exportAssign *parsers.Span // `export = x`
+	exportsAny   bool          // the source exports anything
 
 	uses map[string]int
 }
 
-func (f *tsFile) close() {
-	if f.tree != nil {
-		f.tree.Close()
-		f.tree = nil
-	}
-}
+func (f *tsFile) text(s parsers.Span) string { return f.p.text2(s) }
 
-func (f *tsFile) text(n *sitter.Node) string { return nodeText(f.p.text, n) }
+// stmt returns the top-level statement of an item.
+func (f *tsFile) stmt(it item) *typescript.Stmt { return &f.mod.Stmts[it.idx] }
 
 func (f *tsFile) line(offset int) int { return f.p.line(offset) }
 
@@ -127,43 +118,7 @@ func takeTripleSlash(text []byte) []string {
 	return out
 }
 
-var (
-	assertKeyword = []byte("assert")
-	withKeyword   = []byte("with  ")
-)
-
-// withForAssert replaces the keyword of legacy import attributes (`from
-// 'x' assert {...}`) by "with" and two spaces, which the grammar knows;
-// offsets stay put (parsers/typescript does the same before parsing).
-func withForAssert(src []byte) []byte {
-	out := src
-	for i := 0; ; {
-		j := bytes.Index(src[i:], assertKeyword)
-		if j < 0 {
-			return out
-		}
-		k := i + j
-		i = k + len(assertKeyword)
-		b := k - 1
-		for b >= 0 && (src[b] == ' ' || src[b] == '\t' || src[b] == '\n') {
-			b--
-		}
-		if b < 0 || src[b] != '\'' && src[b] != '"' {
-			continue
-		}
-		a := skipSpaces(src, i)
-		if a == len(src) || src[a] != '{' {
-			continue
-		}
-		if &out[0] == &src[0] {
-			out = bytes.Clone(src)
-		}
-		copy(out[k:], withKeyword)
-	}
-}
-
-// analyzeTS extracts, parses and classifies one TS/JS source. The caller
-// must close the result.
+// analyzeTS extracts, parses and classifies one TS/JS source.
 func analyzeTS(ctx context.Context, lang parsers.Lang, p *prepared, idx int, self *tsSelf) (*tsFile, error) {
 	res, err := typescript.Extract(ctx, lang, p.text)
 	if err != nil {
@@ -175,15 +130,9 @@ func analyzeTS(ctx context.Context, lang parsers.Lang, p *prepared, idx int, sel
 	p.text = bytes.Clone(p.text)
 	f := &tsFile{p: p, idx: idx, lang: lang, self: self, refs: map[int]parsers.Ref{}}
 	f.tripleSlash = takeTripleSlash(p.text)
-	g := tsgrammar.GetLanguage()
-	if lang != parsers.TypeScript {
-		g = tsx.GetLanguage()
-	}
-	tree, err := parseTree(ctx, g, withForAssert(p.text))
-	if err != nil {
+	if f.mod, err = typescript.Defs(ctx, lang, p.text); err != nil {
 		return nil, fmt.Errorf("merge %s: parse: %w", p.path, err)
 	}
-	f.tree, f.root = tree, tree.RootNode()
 	for _, r := range res.Refs {
 		switch r.Kind {
 		case parsers.TSImport, parsers.TSExport, parsers.TSImportEquals:
@@ -194,7 +143,12 @@ func analyzeTS(ctx context.Context, lang parsers.Lang, p *prepared, idx int, sel
 			}
 		}
 	}
-	f.seg = segment(p.text, f.root, tsComments)
+	nodes := make([]node, len(f.mod.Stmts))
+	for i, st := range f.mod.Stmts {
+		nodes[i] = node{span: st.Span, comment: st.Kind == typescript.StmtComment || st.Kind == typescript.StmtHashBang,
+			magic: st.Kind == typescript.StmtHashBang}
+	}
+	f.seg = segment(p.text, nodes, true, 0, tsComments)
 	f.classify()
 	return f, nil
 }
@@ -204,15 +158,15 @@ func analyzeTS(ctx context.Context, lang parsers.Lang, p *prepared, idx int, sel
 func (f *tsFile) classify() {
 	items := f.seg.items
 	i := 0
-	for ; i < len(items) && f.isDirective(items[i].node); i++ {
+	for ; i < len(items) && f.stmt(items[i]).Kind == typescript.StmtDirective; i++ {
 		f.directives = append(f.directives, items[i])
 	}
 	for ; i < len(items); i++ {
 		it := items[i]
 		r, ok := f.refs[it.stmt.Start]
-		if !ok || (it.typ != "import_statement" && it.typ != "export_statement") {
+		if k := f.stmt(it).Kind; !ok || (k != typescript.StmtImport && k != typescript.StmtExport) {
 			f.body = append(f.body, it)
-			f.declare(it.node, false)
+			f.declare(f.stmt(it))
 			continue
 		}
 		// `export import x = require('s')` is two nodes for the grammar.
@@ -226,12 +180,6 @@ func (f *tsFile) classify() {
 	}
 }
 
-// isDirective reports whether n is a string expression statement ("use
-// client", 'use strict').
-func (f *tsFile) isDirective(n *sitter.Node) bool {
-	return n.Type() == "expression_statement" && n.NamedChildCount() == 1 && n.NamedChild(0).Type() == "string"
-}
-
 func (f *tsFile) bind(name string, at int, kind Kind, what, origin string, exported bool) {
 	f.bindings = append(f.bindings, binding{name: name, src: f.idx, line: f.line(at), what: what,
 		kind: kind, origin: origin, exported: exported})
@@ -243,11 +191,11 @@ func (f *tsFile) bind(name string, at int, kind Kind, what, origin string, expor
 // bindImport records what a hoisted import or re-export binds, and the
 // imports of the merged module itself.
 func (f *tsFile) bindImport(it item, r parsers.Ref) {
-	what := oneLine(f.text(it.node))
+	what := oneLine(f.text(f.stmt(it).Span))
 	self := f.self.is(r.Module)
 	switch r.Kind {
 	case parsers.TSImport, parsers.TSImportEquals:
-		exported := it.typ == "export_statement"
+		exported := f.stmt(it).Kind == typescript.StmtExport
 		for _, nm := range r.Names {
 			local := nm.Alias
 			if local == "" {
@@ -260,7 +208,7 @@ func (f *tsFile) bindImport(it item, r parsers.Ref) {
 			if !self {
 				f.bind(local, at, Import, what, r.Module+":"+nm.Name, exported)
 				if exported {
-					f.bindings[len(f.bindings)-1].reexport = normSpace(f.text(it.node))
+					f.bindings[len(f.bindings)-1].reexport = normSpace(f.text(f.stmt(it).Span))
 				}
 				continue
 			}
@@ -299,7 +247,7 @@ func (f *tsFile) bindImport(it item, r parsers.Ref) {
 					exp = nm.Name
 				}
 				f.bind(exp, at, Export, what, r.Module+":"+nm.Name, true)
-				f.bindings[len(f.bindings)-1].reexport = normSpace(f.text(it.node))
+				f.bindings[len(f.bindings)-1].reexport = normSpace(f.text(f.stmt(it).Span))
 			}
 		}
 		if self && len(r.Names) > 0 && r.Names[0].Name != "*" {
@@ -321,154 +269,45 @@ func (f *tsFile) typeSpecifier(nm parsers.Name) bool {
 	return strings.HasSuffix(before, "type") && !strings.HasSuffix(before, "import type")
 }
 
-// declare records the names a top-level statement declares.
-func (f *tsFile) declare(n *sitter.Node, exported bool) {
-	what := func(kw string, name string) string { return kw + " " + name }
-	switch n.Type() {
-	case "export_statement":
-		f.declareExport(n)
-	case "function_declaration", "generator_function_declaration", "function_signature":
-		if name := n.ChildByFieldName("name"); name != nil {
-			f.bind(f.text(name), int(name.StartByte()), Function, what("function", f.text(name)), "", exported)
-		}
-	case "class_declaration", "abstract_class_declaration":
-		if name := n.ChildByFieldName("name"); name != nil {
-			f.bind(f.text(name), int(name.StartByte()), Class, what("class", f.text(name)), "", exported)
-		}
-	case "interface_declaration", "type_alias_declaration":
-		if name := n.ChildByFieldName("name"); name != nil {
-			kw := "type"
-			if n.Type() == "interface_declaration" {
-				kw = "interface"
-			}
-			f.bind(f.text(name), int(name.StartByte()), Type, what(kw, f.text(name)), "", exported)
-		}
-	case "enum_declaration":
-		if name := n.ChildByFieldName("name"); name != nil {
-			f.bind(f.text(name), int(name.StartByte()), Enum, what("enum", f.text(name)), "", exported)
-		}
-	case "lexical_declaration", "variable_declaration":
-		kw := strings.Fields(f.text(n))[0]
-		for i := range int(n.NamedChildCount()) {
-			if d := n.NamedChild(i); d.Type() == "variable_declarator" {
-				f.declarePattern(d.ChildByFieldName("name"), kw, exported)
-			}
-		}
-	case "internal_module", "module":
-		if name := n.ChildByFieldName("name"); name != nil && name.Type() != "string" {
-			s, _, _ := strings.Cut(f.text(name), ".")
-			f.bind(s, int(name.StartByte()), Namespace, what("namespace", s), "", exported)
-		}
-	case "expression_statement":
-		c := n.NamedChild(0)
-		if c == nil {
-			return
-		}
-		switch c.Type() {
-		case "internal_module":
-			f.declare(c, exported)
-		case "assignment_expression":
-			// CommonJS: module.exports = ..., exports.x = ...
-			if left := c.ChildByFieldName("left"); left != nil && left.Type() == "member_expression" {
-				l := strings.Join(strings.Fields(f.text(left)), "")
-				if l == "module.exports" || strings.HasPrefix(l, "exports.") || strings.HasPrefix(l, "module.exports.") {
-					f.bind(l, int(n.StartByte()), Export, oneLine(f.text(n)), "", true)
-				}
-			}
-		}
-	case "ambient_declaration":
-		for i := range int(n.NamedChildCount()) {
-			f.declare(n.NamedChild(i), exported)
-		}
-	case "import_alias":
-		if name := n.NamedChild(0); name != nil {
-			f.bind(f.text(name), int(name.StartByte()), Import, oneLine(f.text(n)), "alias:"+normSpace(f.text(n.NamedChild(1))), exported)
-		}
-	}
-}
-
-// declarePattern binds the names of a declarator's name pattern.
-func (f *tsFile) declarePattern(p *sitter.Node, kw string, exported bool) {
-	if p == nil {
-		return
-	}
-	switch p.Type() {
-	case "identifier", "shorthand_property_identifier_pattern":
-		f.bind(f.text(p), int(p.StartByte()), Variable, kw+" "+f.text(p), "", exported)
-	case "object_pattern", "array_pattern", "rest_pattern":
-		for i := range int(p.NamedChildCount()) {
-			f.declarePattern(p.NamedChild(i), kw, exported)
-		}
-	case "pair_pattern":
-		f.declarePattern(p.ChildByFieldName("value"), kw, exported)
-	case "assignment_pattern", "object_assignment_pattern":
-		f.declarePattern(p.ChildByFieldName("left"), kw, exported)
-	}
-}
-
-// declareExport handles an export statement without a source.
-func (f *tsFile) declareExport(n *sitter.Node) {
-	isDefault, isAssign := false, false
-	for i := range int(n.ChildCount()) {
-		switch c := n.Child(i); c.Type() {
-		case "default":
-			isDefault = true
-		case "=":
-			isAssign = true
-		}
-	}
-	at := int(n.StartByte())
-	switch {
-	case isAssign:
-		it := item{node: n, stmt: spanOf(n)}
-		f.exportAssign = &it
+// declare records the names a top-level statement declares and exports.
+func (f *tsFile) declare(st *typescript.Stmt) {
+	if st.ExportAssign {
+		f.exportAssign = &st.Span
 		f.exportsAny = true
-		return
-	case isDefault:
-		f.hasDefault = true
-		if d := n.ChildByFieldName("declaration"); d != nil {
-			f.declare(d, false)
-			if name := d.ChildByFieldName("name"); name != nil {
-				f.defaultLocal = f.text(name)
-			}
-		} else if v := n.ChildByFieldName("value"); v != nil && v.Type() == "identifier" {
-			f.defaultLocal = f.text(v)
-		}
-		f.bind("default", at, Export, "export default", "", true)
-		return
 	}
-	if d := n.ChildByFieldName("declaration"); d != nil {
-		f.declare(d, true)
+	if st.ExportsAny {
 		f.exportsAny = true
-		return
 	}
-	for i := range int(n.NamedChildCount()) {
-		c := n.NamedChild(i)
-		if c.Type() != "export_clause" {
-			continue
-		}
-		f.exportsAny = true
-		for j := range int(c.NamedChildCount()) {
-			spec := c.NamedChild(j)
-			if spec.Type() != "export_specifier" {
-				continue
-			}
-			name, alias := spec.ChildByFieldName("name"), spec.ChildByFieldName("alias")
-			if name == nil {
-				continue
-			}
-			local := f.text(name)
-			exp := local
-			if alias != nil {
-				exp = strings.Trim(f.text(alias), `"'`)
-			}
-			if exp == "default" {
+	for _, d := range st.Decls {
+		switch d.Kind {
+		case typescript.DeclFunction:
+			f.bind(d.Name, d.At, Function, "function "+d.Name, "", d.Exported)
+		case typescript.DeclClass:
+			f.bind(d.Name, d.At, Class, "class "+d.Name, "", d.Exported)
+		case typescript.DeclType:
+			f.bind(d.Name, d.At, Type, d.Keyword+" "+d.Name, "", d.Exported)
+		case typescript.DeclEnum:
+			f.bind(d.Name, d.At, Enum, "enum "+d.Name, "", d.Exported)
+		case typescript.DeclVariable:
+			f.bind(d.Name, d.At, Variable, d.Keyword+" "+d.Name, "", d.Exported)
+		case typescript.DeclNamespace:
+			f.bind(d.Name, d.At, Namespace, "namespace "+d.Name, "", d.Exported)
+		case typescript.DeclCommonJS:
+			f.bind(d.Name, d.At, Export, oneLine(f.text(d.Node)), "", true)
+		case typescript.DeclImportAlias:
+			f.bind(d.Name, d.At, Import, oneLine(f.text(d.Node)), "alias:"+normSpace(f.text(d.Value)), d.Exported)
+		case typescript.DeclDefault:
+			f.hasDefault = true
+			f.defaultLocal = st.DefaultLocal
+			f.bind("default", d.At, Export, "export default", "", true)
+		case typescript.DeclExportSpec:
+			if d.Name == "default" {
 				f.hasDefault = true
-				f.defaultLocal = local
-				f.bind("default", int(spec.StartByte()), Export, "export {"+local+" as default}", "", true)
+				f.defaultLocal = d.Local
+				f.bind("default", d.At, Export, "export {"+d.Local+" as default}", "", true)
 				continue
 			}
-			f.bind(exp, int(spec.StartByte()), Export, "export {"+f.text(spec)+"}", f.localOrigin(local), true)
+			f.bind(d.Name, d.At, Export, "export {"+f.text(d.Spec)+"}", f.localOrigin(d.Local), true)
 		}
 	}
 }
@@ -491,87 +330,37 @@ func (f *tsFile) identUses() map[string]int {
 		return f.uses
 	}
 	f.uses = map[string]int{}
-	var walk func(n *sitter.Node)
-	walk = func(n *sitter.Node) {
-		switch n.Type() {
-		case "import_statement":
-			return
-		case "identifier", "shorthand_property_identifier":
-			name := f.text(n)
-			if _, ok := f.uses[name]; !ok {
-				f.uses[name] = int(n.StartByte())
-			}
-			return
-		}
-		for i := range int(n.NamedChildCount()) {
-			walk(n.NamedChild(i))
+	for _, id := range f.mod.Idents {
+		if _, ok := f.uses[id.Name]; !ok {
+			f.uses[id.Name] = id.Offset
 		}
 	}
-	walk(f.root)
 	return f.uses
 }
 
 // atLoadTime reports whether the code at s runs while the module
 // evaluates: it is not inside a function.
 func (f *tsFile) atLoadTime(s parsers.Span) bool {
-	for n := f.root; n != nil; {
-		switch n.Type() {
-		case "function_declaration", "generator_function_declaration", "function_expression", "function",
-			"generator_function", "arrow_function", "method_definition":
+	for _, fn := range f.mod.Functions {
+		if fn.Start <= s.Start && s.End <= fn.End {
 			return false
 		}
-		var next *sitter.Node
-		for i := range int(n.NamedChildCount()) {
-			if c := n.NamedChild(i); int(c.StartByte()) <= s.Start && s.End <= int(c.EndByte()) {
-				next = c
-				break
-			}
-		}
-		n = next
 	}
 	return true
 }
 
 // loadTimeUse returns the offset of the first use of name as a value in
 // code that runs when the module is evaluated (not in function bodies,
-// class bodies or types).
+// class bodies, types or re-export statements).
 func (f *tsFile) loadTimeUse(name string) (int, bool) {
-	found := -1
-	var walk func(n *sitter.Node)
-	walk = func(n *sitter.Node) {
-		if found >= 0 {
-			return
+	for _, id := range f.mod.Idents {
+		if id.Name != name || !id.LoadTime {
+			continue
 		}
-		switch n.Type() {
-		case "import_statement", "function_declaration", "generator_function_declaration", "function_expression",
-			"function", "generator_function", "arrow_function", "method_definition", "class_body",
-			"interface_declaration", "type_alias_declaration", "type_annotation", "type_arguments",
-			"type_parameters", "type_query", "ambient_declaration", "function_signature":
-			return
-		case "identifier", "shorthand_property_identifier":
-			if f.text(n) == name {
-				found = int(n.StartByte())
-			}
-			return
-		case "member_expression":
-			if o := n.ChildByFieldName("object"); o != nil {
-				walk(o)
-			}
-			return
-		case "variable_declarator":
-			if v := n.ChildByFieldName("value"); v != nil {
-				walk(v)
-			}
-			return
-		case "export_statement":
-			if _, ok := f.refs[int(n.StartByte())]; ok {
-				return
-			}
+		if _, reexport := f.refs[id.Export]; id.Export >= 0 && reexport {
+			continue
 		}
-		for i := range int(n.NamedChildCount()) {
-			walk(n.NamedChild(i))
-		}
+		return id.Offset, true
 	}
-	walk(f.root)
-	return found, found >= 0
+	return -1, false
 }

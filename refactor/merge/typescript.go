@@ -6,9 +6,8 @@ import (
 	"slices"
 	"strings"
 
-	sitter "github.com/smacker/go-tree-sitter"
-
 	"github.com/relayout/relayout/parsers"
+	"github.com/relayout/relayout/parsers/typescript"
 )
 
 const (
@@ -71,11 +70,6 @@ func TypeScript(ctx context.Context, target string, srcs []Source, opts *Options
 	}
 	self := newTSSelf(target, opts)
 	files := make([]*tsFile, 0, len(ps))
-	defer func() {
-		for _, f := range files {
-			f.close()
-		}
-	}()
 	var errs []error
 	for i := range ps {
 		f, err := analyzeTS(ctx, lang, &ps[i], i, self)
@@ -152,7 +146,7 @@ func (m *tsMerge) check() []Conflict {
 	cs = append(cs, exportClashes(paths, all, clashes)...)
 	for _, f := range m.files {
 		if f.exportAssign != nil && exporters > 1 {
-			f.conflict("export =", reasonExportAssign, f.exportAssign.stmt.Start, oneLine(f.text(f.exportAssign.node)))
+			f.conflict("export =", reasonExportAssign, f.exportAssign.Start, oneLine(f.text(*f.exportAssign)))
 			cs = append(cs, f.conflicts[len(f.conflicts)-1])
 		}
 		for _, s := range f.selfDefs {
@@ -257,7 +251,7 @@ func (m *tsMerge) render() string {
 	seenDir := map[string]bool{}
 	for _, f := range m.files {
 		for _, it := range f.directives {
-			key := strings.Trim(f.text(it.node.NamedChild(0)), `'"`)
+			key := strings.Trim(f.text(f.stmt(it).Directive), `'"`)
 			if seenDir[key] {
 				continue
 			}
@@ -265,7 +259,7 @@ func (m *tsMerge) render() string {
 			if f == first {
 				directives.WriteString(it.full(f.p.text))
 			} else {
-				directives.WriteString(f.text(it.node) + it.trailing(f.p.text) + "\n")
+				directives.WriteString(f.text(it.stmt) + it.trailing(f.p.text) + "\n")
 			}
 		}
 	}
@@ -288,17 +282,17 @@ func (m *tsMerge) render() string {
 				}
 				continue
 			}
-			if r.Kind == parsers.TSExport || it.typ == "export_statement" {
-				key := normSpace(f.text(it.node))
+			if r.Kind == parsers.TSExport || f.stmt(it).Kind == typescript.StmtExport {
+				key := normSpace(f.text(f.stmt(it).Span))
 				if !seen[key] {
 					seen[key] = true
 					reexports = append(reexports, it.full(f.p.text))
 				}
 				continue
 			}
-			parts, ok := f.importParts(it.node, r)
+			parts, ok := f.importParts(f.stmt(it), r)
 			if !ok { // import x = require('s')
-				key := normSpace(f.text(it.node))
+				key := normSpace(f.text(f.stmt(it).Span))
 				if !seen[key] {
 					seen[key] = true
 					imports = append(imports, &tsGroup{text: it.full(f.p.text)})
@@ -394,7 +388,7 @@ func (m *tsMerge) localExport(f *tsFile, it item, r parsers.Ref) string {
 		kw = "export type { "
 	}
 	semi := ""
-	if strings.HasSuffix(strings.TrimSpace(f.text(it.node)), ";") {
+	if strings.HasSuffix(strings.TrimSpace(f.text(f.stmt(it).Span)), ";") {
 		semi = ";"
 	}
 	return kw + strings.Join(kept, ", ") + " }" + semi
@@ -459,7 +453,7 @@ func (m *tsMerge) valueImports() map[string]bool {
 				}
 				continue
 			}
-			if p, ok := f.importParts(it.node, r); ok && r.Kind == parsers.TSImport {
+			if p, ok := f.importParts(f.stmt(it), r); ok && r.Kind == parsers.TSImport {
 				p.filter(func(local string, typ bool) bool {
 					if !typ {
 						values[local] = true
@@ -510,38 +504,15 @@ func (p *tsImport) key() string {
 }
 
 // importParts reads an ES import statement; false for import-equals.
-func (f *tsFile) importParts(n *sitter.Node, r parsers.Ref) (*tsImport, bool) {
-	if r.Kind != parsers.TSImport {
+func (f *tsFile) importParts(st *typescript.Stmt, r parsers.Ref) (*tsImport, bool) {
+	if r.Kind != parsers.TSImport || st.Clause == nil {
 		return nil, false
 	}
-	p := &tsImport{spec: r.Module, quote: r.Quote, typeOnly: r.TypeOnly, side: true}
-	for i := range int(n.NamedChildCount()) {
-		c := n.NamedChild(i)
-		switch c.Type() {
-		case "import_clause":
-			p.side = false
-			for j := range int(c.NamedChildCount()) {
-				k := c.NamedChild(j)
-				switch k.Type() {
-				case "identifier":
-					p.defs = append(p.defs, f.text(k))
-				case "namespace_import":
-					if id := k.NamedChild(0); id != nil {
-						p.nss = append(p.nss, f.text(id))
-					}
-				case "named_imports":
-					for s := range int(k.NamedChildCount()) {
-						if spec := k.NamedChild(s); spec.Type() == "import_specifier" {
-							p.named = append(p.named, normSpace(f.text(spec)))
-						}
-					}
-				}
-			}
-		case "import_attribute":
-			p.attrs = normSpace(f.text(c))
-		case "import_require_clause":
-			return nil, false
-		}
+	c := st.Clause
+	p := &tsImport{spec: r.Module, quote: r.Quote, typeOnly: r.TypeOnly, side: c.Side,
+		defs: slices.Clone(c.Defaults), nss: slices.Clone(c.Namespaces), attrs: normSpace(c.Attrs)}
+	for _, spec := range c.Named {
+		p.named = append(p.named, normSpace(spec))
 	}
 	if p.attrs == "" && r.Stmt.End > r.Span.End {
 		// `assert {...}` was parsed as `with`: keep the written text.
@@ -608,7 +579,7 @@ func (g *tsGroup) render() string {
 	if !p.side && len(p.defs)+len(p.nss)+len(p.named) == 0 {
 		return "" // every name is imported elsewhere
 	}
-	stmtText := g.f.text(g.it.node)
+	stmtText := g.f.text(g.f.stmt(g.it).Span)
 	semi := ""
 	if strings.HasSuffix(strings.TrimSpace(stmtText), ";") {
 		semi = ";"

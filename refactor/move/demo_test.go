@@ -2,11 +2,11 @@ package move
 
 import (
 	"encoding/json"
-	"os"
 	"os/exec"
 	"testing"
 
 	"github.com/relayout/relayout/demo"
+	"github.com/relayout/relayout/internal/testtool"
 	"github.com/relayout/relayout/refactor/config"
 	"github.com/relayout/relayout/refactor/index"
 	"github.com/relayout/relayout/refactor/workspace"
@@ -65,14 +65,12 @@ func TestDemoBackendSeedMoves(t *testing.T) {
 			}
 		}
 	}
-	if _, err := exec.LookPath("python3"); err != nil {
-		t.Skip("python3 not found")
-	}
+	py := testtool.Find(t, "python3", "")
 	for _, args := range [][]string{
 		{"-c", "import importlib, pathlib\nfor p in sorted(pathlib.Path('src').rglob('*.py')):\n    parts = list(p.relative_to('src').with_suffix('').parts)\n    if parts[-1] == '__init__':\n        parts = parts[:-1]\n    importlib.import_module('.'.join(parts))\n"},
 		{"-m", "unittest", "discover", "-s", "tests", "-q"},
 	} {
-		cmd := exec.Command("python3", args...)
+		cmd := exec.Command(py, args...)
 		cmd.Dir = dir
 		cmd.Env = append(cmd.Environ(), "PYTHONPATH=src", "PYTHONDONTWRITEBYTECODE=1")
 		if out, err := cmd.CombinedOutput(); err != nil {
@@ -82,18 +80,11 @@ func TestDemoBackendSeedMoves(t *testing.T) {
 }
 
 // pyrightErrors runs the real pyright type checker (RELAYOUT_PYRIGHT or
-// PATH) over dir and counts its errors by rule; nil when pyright is not
-// installed.
+// PATH) over dir and counts its errors by rule; a missing pyright skips
+// the test locally and fails it under CI (testtool).
 func pyrightErrors(t *testing.T, dir string) map[string]int {
 	t.Helper()
-	bin := os.Getenv("RELAYOUT_PYRIGHT")
-	if bin == "" {
-		var err error
-		if bin, err = exec.LookPath("pyright"); err != nil {
-			t.Log("pyright not found (set RELAYOUT_PYRIGHT): skipping the type-checker comparison")
-			return nil
-		}
-	}
+	bin := testtool.Find(t, "pyright", "RELAYOUT_PYRIGHT")
 	cmd := exec.Command(bin, "--outputjson", ".")
 	cmd.Dir = dir
 	out, _ := cmd.Output() // exit status 1 just means "errors found"

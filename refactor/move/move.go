@@ -44,9 +44,16 @@ type Options struct {
 	// Shim leaves a module at each old Python path that re-exports the new
 	// one and emits a DeprecationWarning.
 	Shim bool
-	// UpdateStrings also rewrites "possible references": dotted module
-	// paths in other strings and non-code files.
+	// UpdateStrings also rewrites "possible references" in code and
+	// configuration: the same as Strings = StringsCode (kept for callers
+	// that only have a bool).
 	UpdateStrings bool
+	// Strings is how far possible references (dotted module paths outside
+	// the references the parsers extract) are rewritten: StringsOff
+	// reports them, StringsCode rewrites those in code strings and
+	// configuration, StringsAll also those in prose (docs, changelogs,
+	// comments, docstrings). See strings.go.
+	Strings Strings
 	// Config supplies [python] roots, [typescript] specifiers and the depth
 	// rule (nil = defaults).
 	Config *config.Config
@@ -91,6 +98,9 @@ type engine struct {
 	tsCtx    *tsmove.Context
 	tsAff    int
 	merges   []Merge
+	guardian *workspace.Guard
+
+	unimportable []unimportable // Python imports no name can express (python.go)
 }
 
 // Compute returns the change set that performs moves on the indexed
@@ -107,6 +117,7 @@ func Compute(ctx context.Context, ix *index.Index, moves []Move, opts Options) (
 	if err := e.expand(moves); err != nil {
 		return nil, err
 	}
+	e.warnUnparsed(moves)
 	e.pyOld = ix.Python
 	e.planPackages()
 	e.buildAfter()
@@ -115,17 +126,31 @@ func Compute(ctx context.Context, ix *index.Index, moves []Move, opts Options) (
 	}
 	e.rewriteTSConfigs()
 	e.possibleReferences()
+	// The parallel phases stop early on cancellation: never return what
+	// they computed so far.
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	if err := e.applyMerges(); err != nil {
 		return nil, err
 	}
 	e.shims()
+	if err := e.guardCreates(); err != nil {
+		return nil, err
+	}
 	e.removeEmptyDirs()
 	e.depthWarnings()
+	if err := e.conventionChecks(); err != nil {
+		return nil, err
+	}
 	for p, es := range e.edited {
 		e.cs.Edits[p] = dedupe(es)
 	}
 	sort.Slice(e.cs.Renames, func(i, j int) bool { return e.cs.Renames[i].From < e.cs.Renames[j].From })
 	sort.Slice(e.cs.Creates, func(i, j int) bool { return e.cs.Creates[i].Path < e.cs.Creates[j].Path })
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	return e.cs, nil
 }
 
@@ -174,6 +199,10 @@ func (e *engine) expand(moves []Move) error {
 		if e.opts.Root != "" {
 			if err := workspace.CheckInsideRoot(e.opts.Root, to); err != nil {
 				problems = append(problems, err.Error())
+				continue
+			}
+			if p := e.guardMove(from, to); p != "" {
+				problems = append(problems, p)
 				continue
 			}
 		}
@@ -229,6 +258,14 @@ func (e *engine) expand(moves []Move) error {
 		targets = append(targets, to)
 	}
 	sort.Strings(targets)
+	if e.opts.Root != "" {
+		for _, to := range targets {
+			if p := e.guardFile(claimed[to].from, to); p != "" {
+				problems = append(problems, p)
+			}
+		}
+		problems = append(problems, e.symlinks(moves)...)
+	}
 	for _, to := range targets {
 		if !e.fs.HasFile(to) {
 			continue
@@ -268,6 +305,77 @@ func (e *engine) expand(moves []Move) error {
 		}
 	}
 	return nil
+}
+
+// guardMove checks a move's target against the disk (Options.Root) with
+// GuardTarget. It returns the problem, or "".
+func (e *engine) guardMove(from, to string) string {
+	return GuardTarget(e.guard(), from, to, e.fs.HasDir(from) && !e.fs.HasFile(from))
+}
+
+// GuardTarget checks the target of moving from to to (isDir: a directory)
+// against the disk: never into .git or the journal, never into a
+// directory the walker skips, where relayout could neither see nor back up
+// what it overwrites. It returns the problem, or "". (A file target that
+// is itself excluded is left to the per-file check, which names it.)
+func GuardTarget(g *workspace.Guard, from, to string, isDir bool) string {
+	if r := g.Reserved(to); r != "" {
+		return fmt.Sprintf("cannot move %s to %s: %s is reserved (version control or relayout's journal)", from, to, r)
+	}
+	if x := g.Excluded(to, isDir); x != "" && (x != to || isDir) {
+		return fmt.Sprintf("cannot move %s to %s: %s is excluded from the workspace (gitignored, a default exclude or [workspace] exclude)", from, to, x)
+	}
+	return ""
+}
+
+// guardFile checks one file's target against the disk: something there
+// that the listing does not show (an ignored file, a pipe, a dangling
+// symlink) is never overwritten, even with --force, because relayout
+// could not back it up. A target path that is itself ignored is refused
+// too: the moved file would drop out of the workspace.
+func (e *engine) guardFile(from, to string) string {
+	g := e.guard()
+	if x := g.Excluded(to, false); x != "" {
+		return fmt.Sprintf("cannot move %s to %s: %s is excluded from the workspace (gitignored, a default exclude or [workspace] exclude)", from, to, x)
+	}
+	if d := g.NotADir(to); d != "" {
+		return fmt.Sprintf("cannot move %s to %s: %s exists on disk and is not a directory", from, to, d)
+	}
+	if e.fs.HasFile(to) {
+		return "" // listed: the usual existing-target rules apply
+	}
+	if st := g.OnDisk(to); st != nil && !g.SameFile(from, to) {
+		if st.IsDir() {
+			return fmt.Sprintf("cannot move %s to %s: a directory exists there", from, to)
+		}
+		return fmt.Sprintf("cannot move %s to %s: %s exists on disk but is not part of the workspace (ignored, excluded or not a regular file); relayout never overwrites it", from, to, workspace.Describe(st))
+	}
+	return ""
+}
+
+// guardCreates refuses to create a file (a new __init__.py, a shim, a
+// merge target) where the disk holds something the listing does not.
+func (e *engine) guardCreates() error {
+	if e.opts.Root == "" {
+		return nil
+	}
+	var problems []string
+	for _, c := range e.cs.Creates {
+		if st := e.guard().OnDisk(c.Path); st != nil && !e.fs.HasFile(c.Path) {
+			problems = append(problems, fmt.Sprintf("cannot create %s: %s exists on disk but is not part of the workspace (ignored, excluded or not a regular file); relayout never overwrites it", c.Path, workspace.Describe(st)))
+		}
+	}
+	if len(problems) > 0 {
+		return &Error{Problems: problems}
+	}
+	return nil
+}
+
+func (e *engine) guard() *workspace.Guard {
+	if e.guardian == nil {
+		e.guardian = workspace.NewGuard(e.opts.Root, workspace.Options{Exclude: e.cfg.Workspace.Exclude})
+	}
+	return e.guardian
 }
 
 // newPath maps an old file path to its new path.

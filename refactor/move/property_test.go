@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/relayout/relayout/internal/testtool"
 	"github.com/relayout/relayout/refactor/config"
 	"github.com/relayout/relayout/refactor/edit"
 	"github.com/relayout/relayout/refactor/index"
@@ -20,7 +21,8 @@ import (
 // genPython generates a Python project under src/proj: nested regular
 // packages, modules that import earlier modules in every form (absolute,
 // aliased, from-imports of submodules and names, relative, nested in
-// functions, try/except, TYPE_CHECKING, importlib, attribute chains) and a
+// functions, try/except, TYPE_CHECKING, importlib, attribute chains, also
+// through the parent package: `import proj` … `proj.p1.m2.f()`) and a
 // unittest suite that patches functions with mock.patch strings. Every
 // module has a check() that exercises its imports.
 func genPython(r *rand.Rand, nPkgs, nMods int) map[string][]byte {
@@ -54,7 +56,7 @@ func genPython(r *rand.Rand, nPkgs, nMods int) map[string][]byte {
 			o := mods[r.Intn(i)]
 			od := dotted(o)
 			alias := fmt.Sprintf("a%d_%d", i, k)
-			switch r.Intn(9) {
+			switch r.Intn(10) {
 			case 0:
 				head.WriteString(fmt.Sprintf("import %s\n", od))
 				body.WriteString(fmt.Sprintf("    total += %s.f_%s()\n", od, o.name))
@@ -91,6 +93,12 @@ func genPython(r *rand.Rand, nPkgs, nMods int) map[string][]byte {
 				if !strings.Contains(head.String(), "import importlib\n") {
 					head.WriteString("import importlib\n")
 				}
+			case 9: // a chain through the parent package: `import proj` … `proj.p1.m2.f()`
+				if !strings.Contains(head.String(), "import proj\n") {
+					head.WriteString("import proj\n")
+				}
+				head.WriteString(fmt.Sprintf("import %s as %s  # loads it; the chain below reaches it through proj\n", od, alias))
+				body.WriteString(fmt.Sprintf("    total += %s.f_%s()\n", od, o.name))
 			}
 		}
 		body.WriteString("    return total\n")
@@ -320,11 +328,7 @@ func TestPropertyPythonMoves(t *testing.T) {
 // suite with the real interpreter.
 func runPython(t *testing.T, dir string) {
 	t.Helper()
-	py, err := exec.LookPath("python3")
-	if err != nil {
-		t.Log("python3 not found: skipping the interpreter check")
-		return
-	}
+	py := testtool.Find(t, "python3", "")
 	script := `
 import importlib, pathlib, sys
 root = pathlib.Path("src")

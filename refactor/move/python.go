@@ -2,7 +2,10 @@ package move
 
 import (
 	"bytes"
+	"fmt"
 	"path"
+	"slices"
+	"sort"
 	"strings"
 
 	"github.com/relayout/relayout/parsers"
@@ -33,8 +36,48 @@ func (e *engine) rewrite() error {
 			ts = append(ts, f)
 		}
 	}
+	if err := e.refuseUnimportable(); err != nil {
+		return err
+	}
 	e.rewriteTSFiles(ts)
 	return e.ctx.Err()
+}
+
+// unimportable is a Python import that cannot name its target's new
+// place (for instance a module renamed to my-ctx.py or ctx.txt).
+type unimportable struct {
+	file   string // importer (current path)
+	line   int    // 1-based
+	target string // new path of the module it imports
+}
+
+// unexpressible warns that an import is left unchanged because no Python
+// name reaches target (the imported module's new path) from the importer,
+// and records it for refuseUnimportable.
+func (e *engine) unexpressible(file string, line int, target, format string, args ...any) {
+	e.warn(file, line, "unexpressible", format, args...)
+	e.unimportable = append(e.unimportable, unimportable{file, line, target})
+}
+
+// refuseUnimportable turns the imports that cannot be expressed into an
+// *Error naming every importer, unless Options.Force: a move that breaks
+// them contradicts all-or-nothing.
+func (e *engine) refuseUnimportable() error {
+	if e.opts.Force || len(e.unimportable) == 0 {
+		return nil
+	}
+	byTarget := map[string][]string{}
+	for _, u := range e.unimportable {
+		byTarget[u.target] = append(byTarget[u.target], fmt.Sprintf("%s:%d", u.file, u.line))
+	}
+	var problems []string
+	for target, sites := range byTarget {
+		sort.Strings(sites)
+		problems = append(problems, fmt.Sprintf("the move makes %s unimportable (it is no Python module name any importer can write): imported at %s; use --force to move it anyway and leave those imports unchanged",
+			target, strings.Join(slices.Compact(sites), ", ")))
+	}
+	sort.Strings(problems)
+	return &Error{Problems: problems}
 }
 
 // pyAffected reports whether any moved file is Python or a file that
@@ -136,15 +179,52 @@ func (e *engine) relExpr(from, mp string) (string, bool) {
 	return expr, true
 }
 
-// pyExpr names module path mp from file `from` (new path): relative when
-// the original was relative and dots can express it, else absolute.
-func (e *engine) pyExpr(from, mp string, relative bool, root string, hasRoot bool) (string, bool) {
-	if relative {
+// maxClimb is the number of package levels a rewritten relative import
+// may climb (`from ...x` climbs two) before an absolute import reads
+// better, unless the file already climbs further.
+const maxClimb = 2
+
+// pyExpr names module path mp from file f (its new path is `from`) as
+// [python] imports asks: "absolute" prefers the absolute name, "relative"
+// dots whenever they can express it, and "preserve" (the default) keeps
+// the original's form — but a relative import that would climb more than
+// maxClimb levels becomes absolute unless f already has such an import.
+func (e *engine) pyExpr(f *index.File, from, mp string, relative bool, root string, hasRoot bool) (string, bool) {
+	style := e.cfg.Python.Imports
+	if style == "absolute" {
+		if s, ok := e.absExpr(mp, root, hasRoot); ok {
+			return s, true
+		}
+		return e.relExpr(from, mp)
+	}
+	if relative || style == "relative" {
 		if s, ok := e.relExpr(from, mp); ok {
+			if style == "relative" || relLevel(s)-1 <= maxClimb || climbsFar(f) {
+				return s, true
+			}
+			if a, ok := e.absExpr(mp, root, hasRoot); ok {
+				return a, true
+			}
 			return s, true
 		}
 	}
 	return e.absExpr(mp, root, hasRoot)
+}
+
+// relLevel returns the number of leading dots of a relative module name.
+func relLevel(s string) int {
+	return len(s) - len(strings.TrimLeft(s, "."))
+}
+
+// climbsFar reports whether f already has a relative import climbing more
+// than maxClimb levels.
+func climbsFar(f *index.File) bool {
+	for _, imp := range f.Imports {
+		if imp.Kind == parsers.PyFrom && imp.Level-1 > maxClimb {
+			return true
+		}
+	}
+	return false
 }
 
 func commonDir(a, b string) string {
@@ -192,6 +272,13 @@ func (e *engine) rewritePython(f *index.File) {
 			if imp.Target.Status != workspace.Internal {
 				continue
 			}
+			if imp.Package != "" {
+				e.rewriteRelativeString(f, imp)
+				continue
+			}
+			if imp.Kind == parsers.PyAttribute && e.rewriteChain(f, imp) {
+				continue
+			}
 			tNew := e.newTarget(imp.Target)
 			if tNew == imp.Target {
 				continue
@@ -199,15 +286,54 @@ func (e *engine) rewritePython(f *index.File) {
 			root, has := e.origRoot(imp.Matched, imp.Target)
 			expr, ok := e.absExpr(modPath(tNew), root, has)
 			if !ok {
-				e.warn(p, imp.Pos.Line+1, "unexpressible", "cannot name %s as a Python module from its new place; %q left unchanged", tNew.Path, imp.Module)
+				e.unexpressible(p, imp.Pos.Line+1, tNew.Path, "cannot name %s as a Python module from its new place; %q left unchanged", tNew.Path, imp.Module)
 				continue
 			}
 			if expr != imp.Matched {
 				e.addEdit(p, imp.Span.Start, imp.Span.Start+len(imp.Matched), expr)
+				if imp.Kind == parsers.PyImport {
+					e.keepRootBinding(f, imp, expr)
+				}
 			}
 		case parsers.PyFrom:
 			e.rewriteFrom(f, imp, fNew, fileMoved)
 		}
+	}
+}
+
+// rewriteRelativeString updates the relative name of
+// import_module(".sub.mod", "pkg") (the package string is a reference of
+// its own): relative to the package's new place when the module is still
+// inside it, else the absolute name (import_module ignores the package
+// for absolute names).
+func (e *engine) rewriteRelativeString(f *index.File, imp index.Import) {
+	pkgT := e.pyOld.Resolve(f.Path, imp.Package, 0)
+	if pkgT.Status != workspace.Internal {
+		return
+	}
+	tNew, pkgNew := e.newTarget(imp.Target), e.newTarget(pkgT)
+	if tNew == imp.Target && pkgNew == pkgT {
+		return
+	}
+	mp, pp := modPath(tNew), modPath(pkgNew)
+	expr := ""
+	if rest, ok := strings.CutPrefix(mp, pp+"/"); ok && pp != "" {
+		expr = "." + strings.ReplaceAll(rest, "/", ".")
+		for _, c := range strings.Split(rest, "/") {
+			if !isIdent(c) {
+				expr = ""
+			}
+		}
+	}
+	if expr == "" {
+		var ok bool
+		if expr, ok = e.absExpr(mp, "", false); !ok {
+			e.unexpressible(f.Path, imp.Pos.Line+1, tNew.Path, "cannot name %s as a Python module; %q left unchanged", tNew.Path, imp.Module)
+			return
+		}
+	}
+	if expr != imp.Matched {
+		e.addEdit(f.Path, imp.Span.Start, imp.Span.Start+len(imp.Matched), expr)
 	}
 }
 
@@ -262,7 +388,7 @@ func (e *engine) rewriteFrom(f *index.File, imp index.Import, fNew string, fileM
 			if xNew == imp.Target && !(fileMoved && relative) {
 				xExpr, xOK = written, true
 			} else {
-				xExpr, xOK = e.pyExpr(fNew, modPath(xNew), relative, root, hasRoot)
+				xExpr, xOK = e.pyExpr(f, fNew, modPath(xNew), relative, root, hasRoot)
 			}
 		}
 		return xExpr, xOK
@@ -279,10 +405,14 @@ func (e *engine) rewriteFrom(f *index.File, imp index.Import, fNew string, fileM
 			if parent == "." {
 				parent = ""
 			}
+			if !isIdent(last) || !ntNew.Dir && !pyresolve.IsPython(ntNew.Path) {
+				e.unexpressible(p, imp.Pos.Line+1, ntNew.Path, "cannot name %s as a Python module; %q left unchanged", ntNew.Path, written)
+				return
+			}
 			if parent == modPath(xNew) {
 				x, ok := xExprFor()
 				if !ok {
-					e.warn(p, imp.Pos.Line+1, "unexpressible", "cannot name the new place of %q; import left unchanged", written)
+					e.unexpressible(p, imp.Pos.Line+1, xNew.Path, "cannot name the new place of %q; import left unchanged", written)
 					return
 				}
 				add(x, fromName{n, last})
@@ -295,9 +425,9 @@ func (e *engine) rewriteFrom(f *index.File, imp index.Import, fNew string, fileM
 			expr := "" // a top-level module needs `import name`
 			if e.pyNew.RootOf(mp+".py") != parent {
 				var ok bool
-				expr, ok = e.pyExpr(fNew, parent, relative, nroot, nhas)
+				expr, ok = e.pyExpr(f, fNew, parent, relative, nroot, nhas)
 				if !ok {
-					e.warn(p, imp.Pos.Line+1, "unexpressible", "cannot name the new place of %s from %s; import left unchanged", ntNew.Path, fNew)
+					e.unexpressible(p, imp.Pos.Line+1, ntNew.Path, "cannot name the new place of %s from %s; import left unchanged", ntNew.Path, fNew)
 					return
 				}
 			}
@@ -306,7 +436,7 @@ func (e *engine) rewriteFrom(f *index.File, imp index.Import, fNew string, fileM
 		}
 		x, ok := xExprFor()
 		if !ok {
-			e.warn(p, imp.Pos.Line+1, "unexpressible", "cannot name the new place of %q from %s; import left unchanged", written, fNew)
+			e.unexpressible(p, imp.Pos.Line+1, xNew.Path, "cannot name the new place of %q from %s; import left unchanged", written, fNew)
 			return
 		}
 		add(x, fromName{n, n.Name})

@@ -2,6 +2,7 @@ package move
 
 import (
 	"bytes"
+	"fmt"
 	"path"
 	"runtime"
 	"sort"
@@ -50,6 +51,61 @@ func (e *engine) renamedModules() []renamedModule {
 	return out
 }
 
+// Strings is how far Compute rewrites possible references: dotted names
+// of renamed Python modules outside the references the parsers extract
+// (which are always rewritten, mock.patch and import_module strings
+// included). Entry points ("pkg.mod:attr" in pyproject.toml/setup.cfg)
+// are always rewritten too.
+type Strings int
+
+const (
+	// StringsOff reports possible references and rewrites none.
+	StringsOff Strings = iota
+	// StringsCode rewrites code-like mentions: string literals in Python
+	// code (not docstrings) and mentions in configuration, scripts and
+	// deployment files (TOML, setup.cfg/INI, YAML, JSON, shell,
+	// Dockerfile, Procfile, Makefile, .env); prose is reported.
+	StringsCode
+	// StringsAll also rewrites prose: Markdown, reST, text, changelogs,
+	// comments and docstrings, and any other file.
+	StringsAll
+)
+
+// ParseStrings parses a scope as the CLI flag and relayout.toml write it:
+// "false"/"off"/"none", "true"/"code", "all".
+func ParseStrings(s string) (Strings, error) {
+	switch strings.ToLower(strings.TrimSpace(s)) {
+	case "false", "off", "none", "0":
+		return StringsOff, nil
+	case "true", "code", "1", "":
+		return StringsCode, nil
+	case "all":
+		return StringsAll, nil
+	}
+	return StringsOff, fmt.Errorf("unknown string scope %q (want true, false, code or all)", s)
+}
+
+// String returns "off", "code" or "all".
+func (s Strings) String() string {
+	switch s {
+	case StringsCode:
+		return "code"
+	case StringsAll:
+		return "all"
+	}
+	return "off"
+}
+
+// stringScope is the effective scope of Options.Strings and the older
+// Options.UpdateStrings.
+func (e *engine) stringScope() Strings {
+	s := e.opts.Strings
+	if e.opts.UpdateStrings && s < StringsCode {
+		s = StringsCode
+	}
+	return s
+}
+
 // isEntryPointFile reports whether entry points ("pkg.mod:attr") in the
 // file are updated by default.
 func isEntryPointFile(p string) bool {
@@ -57,10 +113,54 @@ func isEntryPointFile(p string) bool {
 	return b == "pyproject.toml" || b == "setup.cfg"
 }
 
+// mentionKind says where a possible reference stands, which decides the
+// scope that rewrites it.
+type mentionKind int
+
+const (
+	mentionEntry mentionKind = iota // entry point: always rewritten
+	mentionCode                     // code string or configuration: StringsCode
+	mentionProse                    // prose, comment, docstring: StringsAll
+	mentionBare                     // Python code outside strings: StringsAll
+)
+
+// where describes a mention kind for messages.
+func (k mentionKind) where() string {
+	switch k {
+	case mentionProse:
+		return "prose"
+	case mentionBare:
+		return "code outside a string"
+	}
+	return "code or configuration"
+}
+
+// configFile reports whether a non-Python file is configuration, a script
+// or a deployment file, whose dotted names are code (not prose).
+func configFile(p string) bool {
+	b := strings.ToLower(path.Base(p))
+	for _, prefix := range []string{"change", "history", "news", "release", "readme"} {
+		if strings.HasPrefix(b, prefix) {
+			return false // changelogs and READMEs are prose whatever their format
+		}
+	}
+	switch {
+	case b == "procfile", b == "makefile", b == "justfile", strings.HasPrefix(b, "dockerfile"), strings.HasSuffix(b, ".dockerfile"),
+		b == ".env", strings.HasPrefix(b, ".env."):
+		return true
+	}
+	switch path.Ext(b) {
+	case ".toml", ".cfg", ".ini", ".conf", ".yaml", ".yml", ".json", ".jsonc", ".sh", ".bash", ".zsh", ".mk", ".env", ".service", ".spec":
+		return true
+	}
+	return false
+}
+
 // possibleReferences finds dotted names of moved modules outside import
-// statements: entry points in pyproject.toml/setup.cfg are updated; every
-// other mention (strings, comments, shell scripts, YAML, Dockerfiles,
-// Markdown...) is reported, and updated with Options.UpdateStrings.
+// statements. Entry points in pyproject.toml/setup.cfg are updated; other
+// mentions are updated or reported by scope (Options.Strings): code
+// strings and configuration with StringsCode, prose, comments, docstrings
+// and other files with StringsAll.
 func (e *engine) possibleReferences() {
 	mods := e.renamedModules()
 	if len(mods) == 0 {
@@ -106,16 +206,19 @@ func (e *engine) possibleReferences() {
 		}()
 	}
 	wg.Wait()
+	scope := e.stringScope()
 	for i, p := range files {
 		for _, m := range found[i] {
 			switch {
-			case m.entry:
+			case m.kind == mentionEntry:
 				e.addEdit(p, m.start, m.end, m.mod.new)
-			case e.opts.UpdateStrings:
+			case m.kind == mentionCode && scope >= StringsCode, scope >= StringsAll:
 				e.addEdit(p, m.start, m.end, m.mod.new)
-				e.warn(e.newPath(p), m.line, "possible-reference", "updated possible reference %s → %s", m.mod.old, m.mod.new)
+				e.warn(e.newPath(p), m.line, "updated-string", "%s → %s in %s", m.mod.old, m.mod.new, m.kind.where())
+			case m.kind == mentionCode:
+				e.warn(e.newPath(p), m.line, "possible-reference", "possible reference to %s (now %s) in %s left unchanged; use --update-strings to rewrite it", m.mod.old, m.mod.new, m.kind.where())
 			default:
-				e.warn(e.newPath(p), m.line, "possible-reference", "possible reference to %s (now %s) left unchanged; use --update-strings to rewrite it", m.mod.old, m.mod.new)
+				e.warn(e.newPath(p), m.line, "possible-reference", "possible reference to %s (now %s) in %s left unchanged; use --update-strings=all to rewrite it", m.mod.old, m.mod.new, m.kind.where())
 			}
 		}
 	}
@@ -125,7 +228,7 @@ func (e *engine) possibleReferences() {
 type mention struct {
 	start, end, line int
 	mod              renamedModule
-	entry            bool // an entry point ("pkg.mod:attr" in pyproject.toml/setup.cfg)
+	kind             mentionKind
 }
 
 // mentions scans one file for renamed modules outside its references and
@@ -156,6 +259,12 @@ func (e *engine) mentions(p string, mods []renamedModule, roots [][]byte) []ment
 	}
 	var out []mention
 	var lines *parsers.Lines
+	var pyText []pyToken // Python files: strings and comments
+	py := pyresolve.IsPython(p)
+	if py {
+		pyText = scanPyText(data)
+	}
+	config := configFile(p)
 	taken := map[int]bool{}
 	for _, m := range mods {
 		if !bytes.Contains(data, []byte(m.old)) {
@@ -182,12 +291,107 @@ func (e *engine) mentions(p string, mods []renamedModule, roots [][]byte) []ment
 			if lines == nil {
 				lines = parsers.NewLines(data)
 			}
-			out = append(out, mention{start: start, end: end, line: lines.Position(start, parsers.UTF8).Line + 1, mod: m,
-				entry: isEntryPointFile(p) && end < len(data) && data[end] == ':'})
+			kind := mentionProse
+			switch {
+			case isEntryPointFile(p) && end < len(data) && data[end] == ':':
+				kind = mentionEntry
+			case py:
+				kind = pyMentionKind(pyText, start)
+			case config:
+				kind = mentionCode
+			}
+			out = append(out, mention{start: start, end: end, line: lines.Position(start, parsers.UTF8).Line + 1, mod: m, kind: kind})
 			covered = append(covered, parsers.Span{Start: start, End: end})
 		}
 	}
 	return out
+}
+
+// pyToken is a string literal or comment of Python source.
+type pyToken struct {
+	start, end int
+	comment    bool
+	docstring  bool // a string that is a statement of its own
+}
+
+// pyMentionKind classifies a mention at offset off of Python source.
+func pyMentionKind(toks []pyToken, off int) mentionKind {
+	i := sort.Search(len(toks), func(i int) bool { return toks[i].end > off })
+	if i == len(toks) || toks[i].start > off {
+		return mentionBare
+	}
+	if t := toks[i]; t.comment || t.docstring {
+		return mentionProse
+	}
+	return mentionCode
+}
+
+// scanPyText finds the comments and string literals of Python source, in
+// order. It is a lexer, not a parser: a string alone on its lines that is
+// triple-quoted or opens the file or a block (a docstring, or a bare
+// string statement) counts as prose; one alone on a line inside a list or
+// a call is code.
+func scanPyText(src []byte) []pyToken {
+	var out []pyToken
+	for i := 0; i < len(src); {
+		c := src[i]
+		switch {
+		case c == '#':
+			end := bytes.IndexByte(src[i:], '\n')
+			if end < 0 {
+				end = len(src) - i
+			}
+			out = append(out, pyToken{start: i, end: i + end, comment: true})
+			i += end
+		case c == '"' || c == '\'':
+			start := i
+			for start > 0 && strings.IndexByte("rRbBuUfF", src[start-1]) >= 0 {
+				start--
+			}
+			q := src[i : i+1]
+			if bytes.HasPrefix(src[i:], []byte{c, c, c}) {
+				q = src[i : i+3]
+			}
+			j := i + len(q)
+			for j < len(src) && !bytes.HasPrefix(src[j:], q) {
+				if src[j] == '\\' {
+					j++
+				} else if len(q) == 1 && src[j] == '\n' {
+					break
+				}
+				j++
+			}
+			end := min(j+len(q), len(src))
+			doc := aloneOnLines(src, start, end) && (len(q) == 3 || afterHeader(src, start))
+			out = append(out, pyToken{start: start, end: end, docstring: doc})
+			i = end
+		default:
+			i++
+		}
+	}
+	return out
+}
+
+// afterHeader reports whether the last non-blank line before start ends
+// a block header (":") or there is none (the start of the file).
+func afterHeader(src []byte, start int) bool {
+	before := bytes.TrimRight(src[:bytes.LastIndexByte(src[:start], '\n')+1], " \t\r\n")
+	return len(before) == 0 || before[len(before)-1] == ':'
+}
+
+// aloneOnLines reports whether src[start:end] is preceded on its first
+// line and followed on its last line by nothing but blanks (or a comment).
+func aloneOnLines(src []byte, start, end int) bool {
+	lineStart := bytes.LastIndexByte(src[:start], '\n') + 1
+	if len(bytes.TrimSpace(src[lineStart:start])) != 0 {
+		return false
+	}
+	rest := src[end:]
+	if k := bytes.IndexByte(rest, '\n'); k >= 0 {
+		rest = rest[:k]
+	}
+	rest = bytes.TrimSpace(rest)
+	return len(rest) == 0 || rest[0] == '#'
 }
 
 // isNameByte reports whether c continues a dotted name (before it, a dot

@@ -9,7 +9,6 @@ import (
 	"strings"
 
 	"github.com/relayout/relayout/refactor"
-	"github.com/relayout/relayout/refactor/config"
 	"github.com/relayout/relayout/refactor/edit"
 	"github.com/relayout/relayout/refactor/index"
 	"github.com/relayout/relayout/refactor/move"
@@ -25,8 +24,9 @@ type ApplyOptions struct {
 	DryRun bool
 	// Diff fills PhaseResult.Diff with the unified diff of each phase.
 	Diff bool
-	// Shim and UpdateStrings are passed to the move engine.
+	// Shim, UpdateStrings and Strings are passed to the move engine.
 	Shim, UpdateStrings bool
+	Strings             move.Strings
 	// Verify, when set, runs after a phase is written and before it is
 	// committed, with the workspace root; an error rolls the phase back.
 	Verify func(ctx context.Context, root string) error
@@ -87,11 +87,15 @@ func (r *Report) OK() bool {
 	return true
 }
 
-// Totals sums the phases: files moved and the directories flattened,
-// created and removed (sorted, without duplicates).
+// Totals sums the phases that applied (or would): files moved and the
+// directories flattened, created and removed (sorted, without duplicates).
+// A phase rolled back or failed counts for nothing.
 func (r *Report) Totals() (files int, flattened, created, removed []string) {
 	f, c, d := map[string]bool{}, map[string]bool{}, map[string]bool{}
 	for _, p := range r.Phases {
+		if p.Status != StatusApplied && p.Status != StatusWouldApply {
+			continue
+		}
 		files += p.FilesMoved
 		for _, x := range p.DirsFlattened {
 			f[x] = true
@@ -127,131 +131,146 @@ func (e *verifyError) Error() string { return e.msg }
 // and applied all-or-nothing through edit.Apply's journal; before the
 // journal is committed the workspace is re-opened and its imports checked
 // (no import may be left unresolved that was not before) and opts.Verify
-// runs; a failure rolls the phase back and stops. A phase whose sources
-// are all gone and targets all present is "already applied" and skipped.
-// A plan with problems is an *Error and nothing is changed.
+// runs; a failure rolls the phase back and stops. What is pending and
+// valid is decided by Check, as for `relayout plan --check`: the leading
+// phases already applied are skipped, and a plan with problems in any
+// pending phase is an *Error and nothing is changed.
 func Apply(ctx context.Context, root string, p *Plan, opts ApplyOptions) (*Report, error) {
-	phases := p.Phases()
-	if opts.Phase > 0 {
-		var sel []Phase
-		for _, ph := range phases {
-			if ph.N == opts.Phase {
-				sel = append(sel, ph)
-			}
-		}
-		if len(sel) == 0 {
-			return nil, fmt.Errorf("the plan has no phase %d", opts.Phase)
-		}
-		phases = sel
+	phases, err := selectPhases(p, opts.Phase)
+	if err != nil {
+		return nil, err
 	}
 	ws, err := refactor.Open(ctx, root)
 	if err != nil {
 		return nil, err
 	}
-	vopts := ValidateOptions{Rule: ws.DepthRule(), Root: ws.Root, CheckMerge: opts.CheckMerge}
-	// Validate every pending phase up front, each against the tree the
-	// earlier ones leave, so a bad later phase changes nothing.
-	all := p.Phases()
-	done := map[int]bool{}
-	for i, ok := range Applied(ws.FileSet(), all) {
-		done[all[i].N] = ok
+	// Decide what is pending and validate every pending phase up front,
+	// each against the tree the earlier ones leave, exactly as `relayout
+	// plan --check` does, so a bad later phase changes nothing.
+	st := Check(ws.FileSet(), p, ValidateOptions{Rule: ws.DepthRule(), Root: ws.Root, CheckMerge: opts.CheckMerge})
+	if len(st.Problems) > 0 {
+		return nil, &Error{Problems: st.Problems}
 	}
-	var pending []Phase
-	for _, ph := range phases {
-		if !done[ph.N] {
-			pending = append(pending, ph)
-		}
-	}
-	if probs := ValidatePhases(ws.FileSet(), p.File, pending, vopts); len(probs) > 0 {
-		return nil, &Error{Problems: probs}
+	if opts.Phase > 0 && !st.IsApplied(opts.Phase) && st.Pending[0].N != opts.Phase {
+		return nil, fmt.Errorf("phase %d cannot be applied before phase %d", opts.Phase, st.Pending[0].N)
 	}
 	rep := &Report{}
 	var fs workspace.FileSet = ws.FileSet()
 	for i, ph := range phases {
-		res := PhaseResult{N: ph.N}
 		if !opts.DryRun {
 			if ws, err = refactor.Open(ctx, root); err != nil {
 				return rep, err
 			}
 			fs = ws.FileSet()
 		}
-		if done[ph.N] {
-			res.Status = StatusAlreadyApplied
-			rep.Phases = append(rep.Phases, res)
+		if st.IsApplied(ph.N) {
+			rep.Phases = append(rep.Phases, PhaseResult{N: ph.N, Status: StatusAlreadyApplied})
 			continue
 		}
-		moves := make([]move.Move, len(ph.Moves))
-		for j, m := range ph.Moves {
-			moves[j] = move.Move{From: m.From, To: m.To}
-		}
-		var merges []move.Merge
-		for _, m := range ph.Merges {
-			merges = append(merges, move.Merge{From: m.From, To: m.To})
-		}
-		mopts := refactor.MoveOptions{Shim: opts.Shim, UpdateStrings: opts.UpdateStrings, Cache: opts.Cache, Merges: merges}
-		var cs *edit.ChangeSet
-		if opts.DryRun {
-			cs, err = computeOn(ctx, fs, ws.Config, moves, mopts)
-		} else {
-			cs, err = ws.Move(ctx, moves, mopts)
-		}
-		if err != nil {
-			res.Status, res.Reason = StatusFailed, "nothing changed: "+err.Error()
-			rep.Phases = append(rep.Phases, res)
-			markNotRun(rep, phases[i+1:])
-			return rep, nil
-		}
-		res.Changes = cs
-		res.FilesMoved = len(cs.Renames)
-		res.DirsFlattened = flattened(cs)
-		if opts.Diff {
-			if res.Diff, err = edit.Diff(fs, cs); err != nil {
-				return rep, err
-			}
-		}
-		if opts.DryRun {
-			res.Status = StatusWouldApply
-			res.DirsCreated, res.DirsRemoved = dirChanges(fs, cs)
-			rep.Phases = append(rep.Phases, res)
-			fs = afterSet(fs, cs)
-			continue
-		}
-		before, err := unresolved(ctx, ws, opts.Cache)
+		res, err := runPhase(ctx, ws, fs, ph, opts)
 		if err != nil {
 			return rep, err
 		}
-		hook := func(step string) error {
-			if opts.Hook != nil {
-				if err := opts.Hook(step); err != nil {
-					return err
-				}
-			}
-			if step != "commit" {
-				return nil
-			}
-			return verify(ctx, root, cs, before, opts)
-		}
-		sum, err := edit.Apply(ws.Root, fs, cs, edit.ApplyOptions{Hook: hook})
-		if err != nil {
-			res.Status, res.Reason = StatusRolledBack, err.Error()
-			var ve *verifyError
-			if errors.As(err, &ve) {
-				res.NewUnresolved = ve.unresolved
-			}
-			if errors.Is(err, edit.ErrJournalExists) {
-				res.Status = StatusFailed
-			} else if strings.Contains(err.Error(), "rollback also failed") {
-				res.Status = StatusFailed
-			}
-			rep.Phases = append(rep.Phases, res)
+		rep.Phases = append(rep.Phases, res)
+		if res.Status != StatusApplied && res.Status != StatusWouldApply {
 			markNotRun(rep, phases[i+1:])
 			return rep, nil
 		}
-		res.Status = StatusApplied
-		res.DirsCreated, res.DirsRemoved = sum.DirsCreated, sum.DirsRemoved
-		rep.Phases = append(rep.Phases, res)
+		if opts.DryRun {
+			fs = afterSet(fs, res.Changes)
+		}
 	}
 	return rep, nil
+}
+
+// selectPhases returns the plan's phases, or only phase n when n > 0.
+func selectPhases(p *Plan, n int) ([]Phase, error) {
+	phases := p.Phases()
+	if n <= 0 {
+		return phases, nil
+	}
+	for _, ph := range phases {
+		if ph.N == n {
+			return []Phase{ph}, nil
+		}
+	}
+	return nil, fmt.Errorf("the plan has no phase %d", n)
+}
+
+// runPhase computes one phase against fs (the workspace's tree, or in a
+// dry run the tree the earlier phases would leave) and, unless a dry run,
+// applies it. A phase that fails or is rolled back is a result, not an
+// error; the error is for failures outside the phase (re-reading the
+// workspace).
+func runPhase(ctx context.Context, ws *refactor.Workspace, fs workspace.FileSet, ph Phase, opts ApplyOptions) (PhaseResult, error) {
+	res := PhaseResult{N: ph.N}
+	moves := make([]move.Move, len(ph.Moves))
+	for j, m := range ph.Moves {
+		moves[j] = move.Move{From: m.From, To: m.To}
+	}
+	var merges []move.Merge
+	for _, m := range ph.Merges {
+		merges = append(merges, move.Merge{From: m.From, To: m.To})
+	}
+	mopts := refactor.MoveOptions{Shim: opts.Shim, UpdateStrings: opts.UpdateStrings, Strings: opts.Strings, Cache: opts.Cache, Merges: merges}
+	if opts.DryRun {
+		mopts.FileSet = fs
+	}
+	cs, err := ws.Move(ctx, moves, mopts)
+	if err != nil {
+		res.Status, res.Reason = StatusFailed, "nothing changed: "+err.Error()
+		return res, nil
+	}
+	res.Changes = cs
+	res.FilesMoved = len(cs.Renames)
+	res.DirsFlattened = flattened(cs)
+	if opts.Diff {
+		if res.Diff, err = edit.Diff(fs, cs); err != nil {
+			return res, err
+		}
+	}
+	if opts.DryRun {
+		res.Status = StatusWouldApply
+		res.DirsCreated, res.DirsRemoved = dirChanges(fs, cs)
+		return res, nil
+	}
+	return res, commitPhase(ctx, ws, fs, cs, opts, &res)
+}
+
+// commitPhase writes a computed phase through edit.Apply, verifying it
+// before the journal is committed, and records the outcome in res.
+func commitPhase(ctx context.Context, ws *refactor.Workspace, fs workspace.FileSet, cs *edit.ChangeSet, opts ApplyOptions, res *PhaseResult) error {
+	before, err := unresolved(ctx, ws, opts.Cache)
+	if err != nil {
+		return err
+	}
+	hook := func(step string) error {
+		if opts.Hook != nil {
+			if err := opts.Hook(step); err != nil {
+				return err
+			}
+		}
+		if step != "commit" {
+			return nil
+		}
+		return verify(ctx, ws.Root, cs, before, opts)
+	}
+	sum, err := edit.Apply(ctx, ws.Root, fs, cs, edit.ApplyOptions{Hook: hook})
+	if err != nil {
+		res.Status, res.Reason = StatusRolledBack, err.Error()
+		var ve *verifyError
+		if errors.As(err, &ve) {
+			res.NewUnresolved = ve.unresolved
+		}
+		var re *edit.RollbackError
+		if errors.Is(err, edit.ErrJournalExists) || errors.As(err, &re) {
+			res.Status = StatusFailed
+		}
+		return nil
+	}
+	res.Status = StatusApplied
+	res.DirsCreated, res.DirsRemoved = sum.DirsCreated, sum.DirsRemoved
+	return nil
 }
 
 func markNotRun(rep *Report, rest []Phase) {
@@ -364,23 +383,4 @@ func (a *after) ReadFile(rel string) ([]byte, error) {
 		return a.base.ReadFile(o)
 	}
 	return nil, fmt.Errorf("read %s: not in the tree", rel)
-}
-
-// computeOn computes a change set against any file set (the façade's
-// Workspace.Move works on the disk).
-func computeOn(ctx context.Context, fs workspace.FileSet, cfg *config.Config, moves []move.Move, opts refactor.MoveOptions) (*edit.ChangeSet, error) {
-	targets, err := move.Targets(fs, moves)
-	if err != nil {
-		return nil, err
-	}
-	refactor.AddMergeTargets(targets, opts.Merges)
-	cands, err := refactor.Candidates(fs, moves, targets)
-	if err != nil {
-		return nil, err
-	}
-	ix, err := index.Build(ctx, fs, cfg, index.Options{Only: cands, Cache: opts.Cache, MaxFileSize: cfg.Workspace.MaxFileSize})
-	if err != nil {
-		return nil, err
-	}
-	return move.Compute(ctx, ix, moves, move.Options{Shim: opts.Shim, UpdateStrings: opts.UpdateStrings, Config: cfg, Merges: opts.Merges})
 }

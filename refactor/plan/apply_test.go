@@ -240,6 +240,21 @@ func TestApplyDryRun(t *testing.T) {
 	}
 }
 
+// TestApplyPhaseOutOfOrder: --phase 2 while phase 1 is pending is refused
+// and writes nothing (phase 2 was validated against the tree phase 1
+// leaves, not against this one).
+func TestApplyPhaseOutOfOrder(t *testing.T) {
+	dir := writeFiles(t, twoPhase)
+	s0 := snapshot(t, dir)
+	_, err := Apply(t.Context(), dir, loadWS(t, dir), ApplyOptions{Phase: 2})
+	if err == nil || !strings.Contains(err.Error(), "phase 2 cannot be applied before phase 1") {
+		t.Fatalf("err = %v", err)
+	}
+	if d := diffSnap(snapshot(t, dir), s0); d != "" {
+		t.Errorf("wrote:\n%s", d)
+	}
+}
+
 // TestVerifyNewUnresolved: an import unresolved after a phase that was not
 // before fails the verification; one that already was does not.
 func TestVerifyNewUnresolved(t *testing.T) {

@@ -5,7 +5,9 @@ import (
 	"path"
 	"sort"
 	"strings"
+	"unicode"
 
+	"github.com/relayout/relayout/refactor/conventions"
 	"github.com/relayout/relayout/refactor/depth"
 	"github.com/relayout/relayout/refactor/pyresolve"
 	"github.com/relayout/relayout/refactor/workspace"
@@ -19,470 +21,870 @@ type GenerateOptions struct {
 	PythonRoots []string
 }
 
+// Exclude is a proposed [depth] exclude: a subtree that no move can bring
+// within the limit without breaking a convention.
+type Exclude struct {
+	// Pattern is the glob to add to [depth] exclude (paths of the tree
+	// after the plan).
+	Pattern string
+	// Reason says which convention pins the subtree.
+	Reason string
+	// Files are the files (after the plan) still deeper than the limit
+	// that the pattern covers.
+	Files []string
+}
+
 // Proposal is a generated plan.
 type Proposal struct {
-	// Plan holds the moves, one phase per strategy: 1 hoists grouping
-	// directories, 2 merges leaf directories into file names, 3 flattens
-	// what is left. Every source is a path of the current tree and every
-	// file is moved by exactly one entry, so the phases are independent.
+	// Plan holds the moves: whole folders only, one phase per area (the
+	// first folder below the moves' common root). Every source is a path
+	// of the current tree and every file is moved by at most one entry,
+	// so the phases are independent.
 	Plan *Plan
 	// Final maps every moved file (current path) to its new path.
 	Final map[string]string
-	// Unresolved lists files that no strategy can bring within the limit
-	// (their Python source root or TypeScript project is itself too deep).
+	// Excludes are the subtrees that stay deeper than the limit because a
+	// convention pins them, each with its reason.
+	Excludes []Exclude
+	// Unresolved lists files still too deep that no exclude explains
+	// (empty unless the generator has a bug or the tree is odd).
 	Unresolved []string
-	// Titles names each phase of Plan after its strategy.
+	// Titles names each phase of Plan after its area.
 	Titles map[int]string
 }
 
-// Strategy phases of a generated plan.
-const (
-	phaseHoist   = 1
-	phaseLeaf    = 2
-	phaseFlatten = 3
-)
+// PhaseTitles names the phases of a generated plan when Titles does not
+// (plans read back from a file).
+var PhaseTitles = map[int]string{1: "Move whole folders within the limit"}
 
-// PhaseTitles names the phases of a generated plan.
-var PhaseTitles = map[int]string{
-	phaseHoist:   "Hoist grouping directories",
-	phaseLeaf:    "Merge leaf directories into file names",
-	phaseFlatten: "Flatten what is left",
+// wrapperless lists folder names that are never hoisted out of: names that
+// frameworks, test runners and packaging give a meaning.
+var wrapperless = map[string]bool{
+	"tests": true, "test": true, "__tests__": true, "testing": true, "app": true, "pages": true, "src": true, "lib": true,
+	"templates": true, "static": true, "locale": true, "migrations": true, "management": true, "commands": true,
+	"templatetags": true, "formats": true, "cassettes": true, "snapshots": true, "__snapshots__": true, "fixtures": true,
+	"node_modules": true, "public": true,
 }
 
 type gen struct {
 	rule    depth.Rule
-	cur     map[string]string // original → current path
-	at      map[string]string // current path → original
-	stage   map[string]int    // original → last strategy that moved it
-	why     map[string]string // original → note of that strategy
+	root    string // the rule's root, cleaned ("" = workspace root)
+	t       *tree
+	m       *conventions.Model
 	pyRoots map[string]bool
+	// whyA and whyB note, by original path, the structural move (a whole
+	// project or foreign folder: layer A) and the later lifts and hoists
+	// (layer B) of a file.
+	whyA, whyB map[string]string
+	// posA is where layer A puts a file (original → path); layers is
+	// false when a layer-B move came first, so the layers cannot be
+	// separated.
+	posA map[string]string
+	// area names, by original path, the folder the last move of a file
+	// was about (phase titles).
+	area      map[string]string
+	unlayered bool
+	// Per-round memos (the tree changes between rounds).
+	pyDirs   map[string]bool     // folders holding Python at any depth
+	subs     map[string][]string // direct subfolders
+	projMemo map[string]bool
+	candMemo map[string][]action // by the file's folder
+	// frozen holds original files that layer-B moves must leave alone.
+	frozen map[string]bool
+	// djangoApp holds the current Django app and project folders: they are
+	// registered by dotted path in settings, so they never move.
+	djangoApp map[string]bool
+	reason    map[string]string // current path → why no move was possible
 }
 
-// Generate proposes moves that bring every file the rule covers within
-// its limit with no collisions: first hoisting grouping directories
-// (directories holding only subdirectories and maybe an __init__.py: their
-// children move up one level, whole), then merging leaf directories into
-// their files' names (app/new/page.tsx → app/new-page.tsx; "_" for Python
-// so names stay identifiers; a package's __init__.py becomes the module
-// named after the package), then flattening the rest into the deepest
-// allowed directory. It never leaves a Python source root or splits a
-// tsconfig/jsconfig/package.json project.
+// Generate proposes whole-folder moves that bring the files the rule
+// covers within its limit and keep what frameworks and test runners find
+// by path (refactor/conventions). Strategies, for each file still too
+// deep, in order: move its outermost project root (package.json,
+// tsconfig.json, jsconfig.json, next.config.*) to the top level in one
+// entry; move a folder that holds no Python out of the Python package
+// holding it to the top level; hoist the children of a true wrapper (a
+// folder holding only subfolders and maybe an empty __init__.py, not a
+// convention name); move its folder up one level (keeping its name, or
+// prefixing its parent's when the name is taken). Names are never merged
+// into file names, files that comply move only with their folder, no new
+// grouping is invented, and a Python source root or project is never
+// left. A move is taken only when conventions.Model.CheckDirMove accepts
+// it; what stays too deep is proposed as a [depth] exclude with its
+// reason. Each round is linear in the tree; there are at most a few.
 func Generate(fs workspace.FileSet, opts GenerateOptions) *Proposal {
-	g := &gen{rule: opts.Rule, cur: map[string]string{}, at: map[string]string{}, stage: map[string]int{}, why: map[string]string{},
-		pyRoots: map[string]bool{}}
-	for _, f := range fs.Files() {
-		g.cur[f] = f
-		g.at[f] = f
+	g := newGen(fs, opts, nil)
+	pr := g.proposal(fs)
+	// A folder lifted part of the way whose files stay too deep anyway is
+	// churn: generate again leaving those files where they are.
+	frozen := map[string]bool{}
+	for _, x := range pr.Excludes {
+		for _, f := range x.Files {
+			if o := g.t.origin[f]; g.whyB[o] != "" {
+				frozen[o] = true
+			}
+		}
 	}
-	for _, r := range pyresolve.New(fs, opts.PythonRoots).Roots() {
-		g.pyRoots[r] = true
+	if len(frozen) > 0 {
+		g = newGen(fs, opts, frozen)
+		pr = g.proposal(fs)
 	}
-	for g.hoist() {
-	}
-	for g.leaf() {
-	}
-	unresolved := g.flatten()
-	return g.proposal(fs, unresolved)
+	return pr
 }
 
-// violating returns the current paths deeper than the limit, deepest
+func newGen(fs workspace.FileSet, opts GenerateOptions, frozen map[string]bool) *gen {
+	g := &gen{rule: opts.Rule, root: cleanRel(opts.Rule.Root), t: newTree(fs), pyRoots: map[string]bool{},
+		whyA: map[string]string{}, whyB: map[string]string{}, posA: map[string]string{}, area: map[string]string{}, reason: map[string]string{}, frozen: frozen}
+	for _, r := range pyresolve.New(fs, opts.PythonRoots).Roots() {
+		g.pyRoots[cleanRel(r)] = true
+	}
+	for round := 0; round < 64; round++ {
+		moves := g.round()
+		if len(moves) == 0 {
+			break
+		}
+		g.t.apply(moves, nil)
+	}
+	return g
+}
+
+func cleanRel(p string) string {
+	p = path.Clean(strings.ReplaceAll(p, "\\", "/"))
+	if p == "." || p == "/" {
+		return ""
+	}
+	return strings.TrimPrefix(p, "./")
+}
+
+// dirLevel is the number of folders from the rule's root down to and
+// including dir (0 for the root itself, -1 outside it).
+func (g *gen) dirLevel(dir string) int {
+	if dir == g.root {
+		return 0
+	}
+	if !isUnderDir(dir, g.root) {
+		return -1
+	}
+	rel := dir
+	if g.root != "" {
+		rel = dir[len(g.root)+1:]
+	}
+	return strings.Count(rel, "/") + 1
+}
+
+func isUnderDir(p, dir string) bool { return dir == "" || strings.HasPrefix(p, dir+"/") }
+
+func parentDir(p string) string {
+	if i := strings.LastIndexByte(p, '/'); i >= 0 {
+		return p[:i]
+	}
+	return ""
+}
+
+func joinDir(dir, name string) string {
+	if dir == "" {
+		return name
+	}
+	return dir + "/" + name
+}
+
+// violating returns the current files deeper than the limit, deepest
 // first.
 func (g *gen) violating() []string {
 	var out []string
-	for p := range g.at {
-		if _, bad := g.rule.CheckFile(p); bad {
-			out = append(out, p)
+	lvl := map[string]int{}
+	for _, f := range g.t.Files() {
+		if v, bad := g.rule.CheckFile(f); bad {
+			out = append(out, f)
+			lvl[f] = v.Level
 		}
 	}
-	sort.Slice(out, func(i, j int) bool {
-		ci, cj := strings.Count(out[i], "/"), strings.Count(out[j], "/")
-		if ci != cj {
-			return ci > cj
-		}
-		return out[i] < out[j]
-	})
+	sort.SliceStable(out, func(i, j int) bool { return lvl[out[i]] > lvl[out[j]] })
 	return out
 }
 
-// inRoot reports whether dir is strictly below the depth root.
-func (g *gen) inRoot(dir string) bool {
-	root := strings.TrimPrefix(path.Clean(g.rule.Root), "./")
-	if root == "." || root == "" {
-		return dir != "" && dir != "."
-	}
-	return strings.HasPrefix(dir, root+"/")
+// dirMove is one whole-folder move of a round.
+type dirMove struct{ from, to string }
+
+// action is what one strategy proposes for a file: one or more folder
+// moves and the note explaining them.
+type action struct {
+	moves []dirMove
+	why   string
+	late  bool   // a strategy of the second pass (wrappers, one level up)
+	area  string // the folder the action is about, for the phase title
 }
 
-// children returns the direct files and subdirectories of dir (current
-// tree).
-func (g *gen) children(dir string) (files, dirs []string) {
+// round proposes non-overlapping whole-folder moves for the files still
+// too deep, in two passes (whole project roots and foreign folders first,
+// then wrappers and one-level moves, which must not take a path the first
+// pass is vacating), and returns them file by file.
+func (g *gen) round() map[string]string {
+	g.m = conventions.Detect(g.t)
+	g.djangoApp = map[string]bool{}
+	for _, gr := range g.m.Groups() {
+		if gr.Kind == conventions.KindDjango {
+			g.djangoApp[gr.Anchor] = true
+		}
+	}
+	viol := g.violating()
+	if len(viol) == 0 {
+		return nil
+	}
+	g.pyDirs, g.subs, g.projMemo, g.candMemo = map[string]bool{}, map[string][]string{}, map[string]bool{}, map[string][]action{}
 	seen := map[string]bool{}
-	for p := range g.at {
-		if !strings.HasPrefix(p, dir+"/") {
-			continue
-		}
-		rest := p[len(dir)+1:]
-		if i := strings.IndexByte(rest, '/'); i >= 0 {
-			if d := dir + "/" + rest[:i]; !seen[d] {
-				seen[d] = true
-				dirs = append(dirs, d)
+	for _, f := range g.t.Files() {
+		py := isPy(f)
+		child := f
+		for d := parentDir(f); ; d = parentDir(d) {
+			if py {
+				g.pyDirs[d] = true
 			}
-		} else {
-			files = append(files, p)
+			if child != f && !seen[child] {
+				seen[child] = true
+				g.subs[d] = append(g.subs[d], child)
+			}
+			child = d
+			if d == "" {
+				break
+			}
 		}
 	}
-	sort.Strings(files)
-	sort.Strings(dirs)
-	return files, dirs
-}
-
-func (g *gen) under(dir string) []string {
-	var out []string
-	for p := range g.at {
-		if strings.HasPrefix(p, dir+"/") {
-			out = append(out, p)
+	claimed := map[string]bool{}   // folders moving this round
+	below := map[string]bool{}     // folders with a moving folder at or below them
+	targets := map[string]bool{}   // new folders of this round
+	targetAnc := map[string]bool{} // ancestors of new folders
+	checked := map[dirMove]string{}
+	free := func(dm dirMove) (ok, retry bool) {
+		for d := dm.from; d != ""; d = parentDir(d) {
+			if claimed[d] {
+				return false, true
+			}
 		}
+		if below[dm.from] {
+			return false, true
+		}
+		if g.t.HasFile(dm.to) || g.t.HasDir(dm.to) {
+			return false, claimed[dm.to] || below[dm.to]
+		}
+		if targets[dm.to] || targetAnc[dm.to] {
+			return false, false
+		}
+		if g.pyRoots[parentDir(dm.to)] && conventions.StdlibModule(path.Base(dm.to)) && g.holdsPython(dm.from) {
+			return false, false // it would shadow the standard library module
+		}
+		for d := parentDir(dm.to); d != ""; d = parentDir(d) {
+			if targets[d] || claimed[d] || g.t.HasFile(d) {
+				return false, false
+			}
+		}
+		return true, false
 	}
-	sort.Strings(out)
-	return out
-}
-
-// isDir reports whether some current file lies below p.
-func (g *gen) isDir(p string) bool {
-	for f := range g.at {
-		if strings.HasPrefix(f, p+"/") {
-			return true
-		}
-	}
-	return false
-}
-
-// free reports whether every new path can be taken: no other current file
-// is there (moving files vacate their paths), no directory is there, and
-// no file sits where a new path needs a directory.
-func (g *gen) free(moves map[string]string) bool {
-	targets := map[string]bool{}
-	for from, to := range moves {
-		if targets[to] {
-			return false
-		}
-		targets[to] = true
-		if _, taken := g.at[to]; taken {
-			if _, vacated := moves[to]; !vacated {
-				return false
-			}
-		}
-		_ = from
-	}
-	for to := range targets {
-		for f := range g.at {
-			if _, moving := moves[f]; moving {
-				continue
-			}
-			if strings.HasPrefix(f, to+"/") {
-				return false
-			}
-		}
-		for d := path.Dir(to); d != "."; d = path.Dir(d) {
-			if targets[d] {
-				return false
-			}
-			if _, isFile := g.at[d]; isFile {
-				if _, moving := moves[d]; !moving {
-					return false
+	moves := map[string]string{}
+	for pass := 0; pass < 2; pass++ {
+	files:
+		for _, f := range viol {
+			for d := parentDir(f); d != ""; d = parentDir(d) {
+				if claimed[d] {
+					continue files
 				}
 			}
-		}
-	}
-	return true
-}
-
-func (g *gen) do(moves map[string]string, stage int, why string) {
-	next := map[string]string{}
-	for p, o := range g.at {
-		if to, ok := moves[p]; ok {
-			next[to] = o
-			g.cur[o] = to
-			g.stage[o] = stage
-			g.why[o] = why
-		} else {
-			next[p] = o
-		}
-	}
-	g.at = next
-}
-
-// pyRootWithin reports whether a Python source root is dir or lies below
-// it.
-func (g *gen) pyRootWithin(dir string) bool {
-	for r := range g.pyRoots {
-		if r == dir || strings.HasPrefix(r, dir+"/") {
-			return true
-		}
-	}
-	return false
-}
-
-// hoist performs one hoist and reports whether it did.
-func (g *gen) hoist() bool {
-	cands := map[string]bool{}
-	for _, f := range g.violating() {
-		for d := path.Dir(path.Dir(f)); d != "." && g.inRoot(d); d = path.Dir(d) {
-			cands[d] = true
-		}
-	}
-	list := sortedKeys(cands)
-	sort.SliceStable(list, func(i, j int) bool { return strings.Count(list[i], "/") > strings.Count(list[j], "/") })
-	for _, G := range list {
-		if g.pyRootWithin(G) {
-			continue
-		}
-		files, dirs := g.children(G)
-		grouping := true
-		for _, f := range files {
-			if !isInit(f) {
-				grouping = false
+			acts, ok := g.candMemo[parentDir(f)]
+			if !ok {
+				acts = g.candidates(f)
+				g.candMemo[parentDir(f)] = acts
 			}
-		}
-		if !grouping {
-			continue
-		}
-		parent := path.Dir(G)
-		moves := map[string]string{}
-		for _, C := range dirs {
-			viol := false
-			for _, f := range g.under(C) {
-				if _, bad := g.rule.CheckFile(f); bad {
-					viol = true
-					break
-				}
-			}
-			if !viol {
-				continue
-			}
-			T := path.Join(parent, path.Base(C))
-			if _, isFile := g.at[T]; isFile || g.isDir(T) {
-				continue // never merge into an existing directory
-			}
-			one := map[string]string{}
-			for _, f := range g.under(C) {
-				one[f] = T + f[len(C):]
-			}
-			if !g.free(one) {
-				continue
-			}
-			for k, v := range one {
-				moves[k] = v
-			}
-		}
-		if len(moves) > 0 && g.free(moves) {
-			g.do(moves, phaseHoist, fmt.Sprintf("hoist out of the grouping directory %s/", G))
-			return true
-		}
-	}
-	return false
-}
-
-// leafName is the name of file base when its directory dir is merged into
-// it.
-func leafName(dir, base string) string {
-	if isPy(base) {
-		if isInit(base) {
-			return dir + path.Ext(base)
-		}
-		return dir + "_" + base
-	}
-	return dir + "-" + base
-}
-
-// leaf merges one leaf directory into its files' names and reports
-// whether it did.
-func (g *gen) leaf() bool {
-	tried := map[string]bool{}
-	for _, f := range g.violating() {
-		D := path.Dir(f)
-		if tried[D] {
-			continue
-		}
-		tried[D] = true
-		if !g.inRoot(D) || g.pyRootWithin(D) || g.isProject(D) {
-			continue
-		}
-		files, dirs := g.children(D)
-		if len(dirs) > 0 {
-			continue
-		}
-		P, name := path.Dir(D), path.Base(D)
-		moves := map[string]string{}
-		for _, x := range files {
-			moves[x] = path.Join(P, leafName(name, path.Base(x)))
-		}
-		if !g.free(moves) {
-			continue
-		}
-		g.do(moves, phaseLeaf, fmt.Sprintf("merge the leaf directory %s/ into its file names", D))
-		return true
-	}
-	return false
-}
-
-// isProjectFile reports whether f configures a TS/JS project (or a
-// package), which must keep its name and directory.
-func isProjectFile(f string) bool {
-	switch path.Base(f) {
-	case "tsconfig.json", "jsconfig.json", "package.json":
-		return true
-	}
-	return false
-}
-
-// isProject reports whether the current directory dir holds a project
-// file.
-func (g *gen) isProject(dir string) bool {
-	for _, n := range []string{"tsconfig.json", "jsconfig.json", "package.json"} {
-		if _, ok := g.at[dir+"/"+n]; ok {
-			return true
-		}
-	}
-	return false
-}
-
-// flatten moves every file still too deep into the deepest allowed
-// directory on its path, joining the directory names it drops into its
-// name. It returns the files it cannot bring within the limit.
-func (g *gen) flatten() []string {
-	var unresolved []string
-	for _, f := range g.violating() {
-		lvl, _ := depth.Level(g.rule.Root, f)
-		parts := strings.Split(f, "/")
-		keep := len(parts) - 1 - (lvl - g.rule.Max) // directories kept
-		A := strings.Join(parts[:keep], "/")
-		dropped := parts[keep : len(parts)-1]
-		blocked := isProjectFile(f)
-		for i := range dropped {
-			d := strings.Join(parts[:keep+i+1], "/")
-			if g.pyRoots[d] || g.isProject(d) {
-				blocked = true
-			}
-		}
-		if blocked {
-			unresolved = append(unresolved, g.at[f])
-			continue
-		}
-		base := path.Base(f)
-		var name string
-		sep := "-"
-		if isPy(base) {
-			sep = "_"
-		}
-		if isPy(base) && isInit(base) {
-			name = strings.Join(dropped, "_") + path.Ext(base)
-		} else {
-			name = strings.Join(dropped, sep) + sep + base
-		}
-		to := path.Join(A, name)
-		for i := 2; !g.free(map[string]string{f: to}); i++ {
-			ext := path.Ext(name)
-			if strings.HasSuffix(name, ".d.ts") {
-				ext = ".d.ts"
-			}
-			to = path.Join(A, strings.TrimSuffix(name, ext)+fmt.Sprintf("%s%d", sep, i)+ext)
-		}
-		g.do(map[string]string{f: to}, phaseFlatten, fmt.Sprintf("flatten into %s/", orDot(A)))
-	}
-	sort.Strings(unresolved)
-	return unresolved
-}
-
-// proposal turns the final mapping into entries: per phase, a directory
-// whose files all move by the same offset is one entry.
-func (g *gen) proposal(fs workspace.FileSet, unresolved []string) *Proposal {
-	pr := &Proposal{Plan: &Plan{}, Final: map[string]string{}, Unresolved: unresolved, Titles: map[int]string{}}
-	byPhase := map[int][]string{}
-	for o, c := range g.cur {
-		if o != c {
-			pr.Final[o] = c
-			byPhase[g.stage[o]] = append(byPhase[g.stage[o]], o)
-		}
-	}
-	all := fs.Files()
-	for _, ph := range []int{phaseHoist, phaseLeaf, phaseFlatten} {
-		files := byPhase[ph]
-		if len(files) == 0 {
-			continue
-		}
-		sort.Strings(files)
-		inPhase := map[string]bool{}
-		for _, f := range files {
-			inPhase[f] = true
-		}
-		covered := map[string]bool{}
-		dirs := sortedKeys(dirsOf(files))
-		sort.SliceStable(dirs, func(i, j int) bool { return strings.Count(dirs[i], "/") < strings.Count(dirs[j], "/") })
-		for _, X := range dirs {
-			if covered[X] {
-				continue
-			}
-			to, ok := "", true
-			for _, f := range all {
-				if !strings.HasPrefix(f, X+"/") {
+			for _, a := range acts {
+				if a.late != (pass == 1) {
 					continue
 				}
-				if !inPhase[f] {
-					ok = false
-					break
-				}
-				fin := pr.Final[f]
-				suffix := f[len(X):]
-				if !strings.HasSuffix(fin, suffix) {
-					ok = false
-					break
-				}
-				y := strings.TrimSuffix(fin, suffix)
-				if to == "" {
-					to = y
-				} else if to != y {
-					ok = false
-					break
-				}
-			}
-			if !ok || to == "" || to == X {
-				continue
-			}
-			why := ""
-			for _, f := range files {
-				if strings.HasPrefix(f, X+"/") {
-					covered[f] = true
-					if why == "" {
-						why = g.why[f]
+				ok := true
+				for _, dm := range a.moves {
+					fr, retry := free(dm)
+					if retry {
+						continue files // wait for the next round
+					}
+					if !fr {
+						ok = false
+						g.reason[f] = fmt.Sprintf("%s cannot move to %s: that path is taken", dm.from, dm.to)
+						break
+					}
+					if a.late && g.touchesFrozen(dm.from) {
+						ok = false
+						break
+					}
+					why, seen := checked[dm]
+					if !seen {
+						why, _ = g.m.CheckDirMove(dm.from, dm.to)
+						checked[dm] = why
+					}
+					if why != "" {
+						ok = false
+						if g.reason[f] == "" {
+							g.reason[f] = why
+						}
+						break
 					}
 				}
-			}
-			for _, d := range dirs {
-				if strings.HasPrefix(d, X+"/") {
-					covered[d] = true
+				if !ok {
+					continue
 				}
+				for _, dm := range a.moves {
+					claimed[dm.from] = true
+					for d := dm.from; ; d = parentDir(d) {
+						below[d] = true
+						if d == "" {
+							break
+						}
+					}
+					targets[dm.to] = true
+					for d := parentDir(dm.to); ; d = parentDir(d) {
+						targetAnc[d] = true
+						if d == "" {
+							break
+						}
+					}
+					for _, x := range g.m.Under(dm.from) {
+						nx := dm.to + x[len(dm.from):]
+						moves[x] = nx
+						o := g.t.origin[x]
+						g.area[o] = a.area
+						if a.late {
+							g.whyB[o] = a.why
+							continue
+						}
+						g.whyA[o] = a.why
+						if pa, ok := g.posA[o]; (ok && pa != x) || (!ok && o != x) {
+							g.unlayered = true
+						}
+						g.posA[o] = nx
+					}
+				}
+				continue files
 			}
-			pr.Plan.Moves = append(pr.Plan.Moves, Move{From: X, To: to, Phase: ph, Note: why})
 		}
+	}
+	return moves
+}
+
+// touchesFrozen reports whether a frozen file lies below the current
+// folder d.
+func (g *gen) touchesFrozen(d string) bool {
+	if len(g.frozen) == 0 {
+		return false
+	}
+	for _, x := range g.m.Under(d) {
+		if g.frozen[g.t.origin[x]] {
+			return true
+		}
+	}
+	return false
+}
+
+// candidates returns the actions that could bring f closer to the limit,
+// best first.
+func (g *gen) candidates(f string) []action {
+	var chain []string // folders from the rule's root down to f's folder
+	for d := parentDir(f); d != "" && g.dirLevel(d) > 0; d = parentDir(d) {
+		chain = append([]string{d}, chain...)
+	}
+	var out []action
+	// 1. The outermost project root, whole, to the top level.
+	for _, u := range chain {
+		if g.isProjectRoot(u) && g.dirLevel(u) >= 2 && !g.pyRootWithin(u) {
+			if to, ok := g.topTarget(u); ok {
+				out = append(out, action{moves: []dirMove{{u, to}},
+					area: u, why: fmt.Sprintf("move the project %s/ to the top level whole: its config, routes and imports move with it", path.Base(u))})
+			}
+		}
+	}
+	// 2. A folder holding no Python, inside a Python package, to the top
+	// level.
+	for _, n := range chain {
+		if g.dirLevel(n) >= 2 && !g.isProjectRoot(n) && !g.t.HasFile(n+"/__init__.py") && g.t.HasFile(parentDir(n)+"/__init__.py") && !g.holdsPython(n) && !g.pyRootWithin(n) {
+			if to, ok := g.topTarget(n); ok {
+				out = append(out, action{moves: []dirMove{{n, to}},
+					area: n, why: fmt.Sprintf("move %s/, which holds no Python, out of the package %s to the top level", path.Base(n), path.Base(parentDir(n)))})
+			}
+			break
+		}
+	}
+	// 3. Hoist out of the deepest true wrapper on the way.
+	for i := len(chain) - 2; i >= 0; i-- {
+		w := chain[i]
+		if !g.isWrapper(w) {
+			continue
+		}
+		var ms []dirMove
+		for _, c := range g.subdirs(w) {
+			ms = append(ms, dirMove{c, joinDir(parentDir(w), path.Base(c))})
+		}
+		out = append(out, action{moves: ms, late: true, area: w,
+			why: fmt.Sprintf("hoist out of %s/, a folder that only groups its subfolders", path.Base(w))})
+		break
+	}
+	// 4. Move a folder up by as many levels as f is too deep, deepest
+	// first, staying inside its source root, project or Django app.
+	v, _ := g.rule.CheckFile(f)
+	k := v.Level - g.rule.Max
+	for i := len(chain) - 1; i >= 0 && k > 0; i-- {
+		d := chain[i]
+		np := d
+		for j := 0; j <= k; j++ {
+			np = parentDir(np)
+		}
+		if g.dirLevel(d) < k+1 || g.isProjectRoot(d) || g.pyRootWithin(d) || g.djangoApp[d] {
+			continue
+		}
+		if b, ok := g.boundary(d); ok && np != b && !isUnderDir(np, b) {
+			if g.reason[parentDir(f)] == "" {
+				g.reason[parentDir(f)] = fmt.Sprintf("lifting %s/ %s would take it out of %s", path.Base(d), plural(k, "level"), b+"/")
+			}
+			continue
+		}
+		for _, name := range g.names(d) {
+			out = append(out, action{moves: []dirMove{{d, joinDir(np, name)}}, late: true, area: parentDir(d),
+				why: fmt.Sprintf("move %s/ up %s (it keeps its name and contents)", path.Base(d), plural(k, "level"))})
+		}
+	}
+	return out
+}
+
+// names returns the names d may take one level up: its own, then its
+// parent's joined to it (context kept, never repeated).
+func (g *gen) names(d string) []string {
+	base, parent := path.Base(d), path.Base(parentDir(d))
+	out := []string{base}
+	if strings.HasPrefix(base, parent) || strings.HasSuffix(parent, base) {
+		return out
+	}
+	sep := "-"
+	if g.holdsPython(d) {
+		sep = "_"
+		if !isIdent(parent) {
+			return out
+		}
+	}
+	return append(out, parent+sep+base)
+}
+
+func plural(n int, unit string) string {
+	if n == 1 {
+		return "1 " + unit
+	}
+	return fmt.Sprintf("%d %ss", n, unit)
+}
+
+func isIdent(s string) bool {
+	for i, r := range s {
+		if !(r == '_' || unicode.IsLetter(r) || (i > 0 && unicode.IsDigit(r))) {
+			return false
+		}
+	}
+	return s != ""
+}
+
+// topTarget returns where d goes at the top level: its name, or its
+// parent's name joined to it when that is taken.
+func (g *gen) topTarget(d string) (string, bool) {
+	for _, name := range g.names(d) {
+		to := joinDir(g.root, name)
+		if to != d && !g.t.HasFile(to) && !g.t.HasDir(to) {
+			return to, true
+		}
+	}
+	return "", false
+}
+
+// boundary returns the nearest folder above d that d must stay inside: a
+// Python source root, a JS/TS project or a Django app.
+func (g *gen) boundary(d string) (string, bool) {
+	for a := parentDir(d); a != ""; a = parentDir(a) {
+		if g.pyRoots[a] || g.isProjectRoot(a) || g.djangoApp[a] {
+			return a, true
+		}
+	}
+	return "", false
+}
+
+// isProjectRoot reports whether d holds a JS/TS project file.
+func (g *gen) isProjectRoot(d string) bool {
+	if v, ok := g.projMemo[d]; ok {
+		return v
+	}
+	v := g.projectFiles(d)
+	g.projMemo[d] = v
+	return v
+}
+
+func (g *gen) projectFiles(d string) bool {
+	for _, n := range []string{"package.json", "tsconfig.json", "jsconfig.json"} {
+		if g.t.HasFile(d + "/" + n) {
+			return true
+		}
+	}
+	for _, f := range g.m.Direct(d) {
+		if strings.HasPrefix(path.Base(f), "next.config.") {
+			return true
+		}
+	}
+	return false
+}
+
+// pyRootWithin reports whether a Python source root is d or lies below
+// it (checked against the original roots, which never move).
+func (g *gen) pyRootWithin(d string) bool {
+	for r := range g.pyRoots {
+		if r == d || isUnderDir(r, d) {
+			return true
+		}
+	}
+	return false
+}
+
+func (g *gen) holdsPython(d string) bool { return g.pyDirs[d] }
+
+// subdirs returns the direct subfolders of d.
+func (g *gen) subdirs(d string) []string { return g.subs[d] }
+
+// isWrapper reports whether w only groups its subfolders: no files but
+// an empty __init__.py, no convention name, not a project or source root.
+func (g *gen) isWrapper(w string) bool {
+	if g.dirLevel(w) < 1 || wrapperless[path.Base(w)] || g.pyRootWithin(w) || g.isProjectRoot(w) || g.djangoApp[w] {
+		return false
+	}
+	if strings.HasPrefix(path.Base(w), "(") || strings.HasPrefix(path.Base(w), "[") || strings.HasPrefix(path.Base(w), "@") {
+		return false
+	}
+	for _, f := range g.m.Direct(w) {
+		if !isInit(f) {
+			return false
+		}
+		if data, err := g.t.ReadFile(f); err != nil || !commentOnly(data) {
+			return false
+		}
+	}
+	return len(g.subdirs(w)) > 0
+}
+
+// proposal turns the final tree into entries. Layer A (whole projects
+// and foreign folders moved to the top level) and layer B (lifts and
+// hoists, on the tree layer A leaves) are aggregated separately, so a
+// project root moves in one entry even when something inside it is lifted
+// afterwards; in each layer a folder whose files all move by the same
+// offset, to a path no file keeps, is one entry. Phases: layer A's areas,
+// then layer B's, each area after the areas whose paths it takes.
+func (g *gen) proposal(fs workspace.FileSet) *Proposal {
+	pr := &Proposal{Plan: &Plan{}, Final: map[string]string{}, Titles: map[int]string{}}
+	for cur, o := range g.t.origin {
+		if cur != o {
+			pr.Final[o] = cur
+		}
+	}
+	g.excludes(pr)
+	if len(pr.Final) == 0 {
+		return pr
+	}
+	files := fs.Files()
+	final := func(f string) string {
+		if n, ok := pr.Final[f]; ok {
+			return n
+		}
+		return f
+	}
+	type layer struct {
+		files []string
+		moves map[string]string
+		why   func(string) string // by the layer's source path
+		area  func(string) string
+	}
+	// Validation checks each phase's targets against the limit, so layer A
+	// may not leave a file too deep that layer B then lifts.
+	rule := pr.RuleWith(g.rule)
+	for o, pa := range g.posA {
+		if _, bad := rule.CheckFile(pa); bad && final(o) != pa {
+			g.unlayered = true
+		}
+	}
+	var layers []layer
+	if g.unlayered || len(g.posA) == 0 {
+		layers = append(layers, layer{files, pr.Final, func(p string) string {
+			if w := g.whyB[p]; w != "" {
+				return w
+			}
+			return g.whyA[p]
+		}, func(p string) string { return g.area[p] }})
+	} else {
+		a, b := map[string]string{}, map[string]string{}
+		filesB := make([]string, 0, len(files))
+		origOfB := map[string]string{}
 		for _, f := range files {
-			if !covered[f] {
-				pr.Plan.Moves = append(pr.Plan.Moves, Move{From: f, To: pr.Final[f], Phase: ph, Note: g.why[f]})
+			pa := f
+			if p, ok := g.posA[f]; ok {
+				pa = p
+				a[f] = p
+			}
+			filesB = append(filesB, pa)
+			origOfB[pa] = f
+			if n := final(f); n != pa {
+				b[pa] = n
 			}
 		}
+		layers = append(layers, layer{files, a, func(p string) string { return g.whyA[p] }, func(p string) string { return g.area[p] }},
+			layer{filesB, b, func(p string) string { return g.whyB[origOfB[p]] }, func(p string) string { return g.area[origOfB[p]] }})
 	}
-	// Number phases consecutively.
-	renum := map[int]int{}
-	for _, m := range pr.Plan.Moves {
-		if _, ok := renum[m.Phase]; !ok {
-			renum[m.Phase] = len(renum) + 1
-		}
-	}
-	for old, n := range renum {
-		pr.Titles[n] = PhaseTitles[old]
-	}
-	for i := range pr.Plan.Moves {
-		pr.Plan.Moves[i].Phase = renum[pr.Plan.Moves[i].Phase]
+	n := 0
+	for _, l := range layers {
+		dirs := dirsOf(l.files)
+		entries, areas := entriesOf(l.files, l.moves, l.why, l.area)
+		n = addPhases(pr, entries, areas, func(p string) bool { return dirs[p] }, n)
 	}
 	return pr
+}
+
+// entriesOf aggregates moves (source → target, over the tree files) into
+// whole-folder entries where the folder's files all move by one offset.
+func entriesOf(files []string, moves map[string]string, why, area func(string) string) ([]Move, map[string]string) {
+	const mixed = "\x00"
+	to := map[string]string{}
+	stays := map[string]bool{} // folders keeping some of their files
+	isFile := map[string]bool{}
+	for _, f := range files {
+		isFile[f] = true
+		n, moved := moves[f]
+		for d := parentDir(f); d != ""; d = parentDir(d) {
+			if !moved {
+				stays[d] = true
+				to[d] = mixed
+				continue
+			}
+			suffix := f[len(d):]
+			y := mixed
+			if strings.HasSuffix(n, suffix) {
+				y = strings.TrimSuffix(n, suffix)
+			}
+			if prev, ok := to[d]; ok && prev != y {
+				y = mixed
+			}
+			to[d] = y
+		}
+	}
+	entryOf := func(f string) (string, string) {
+		best, bestTo := f, moves[f]
+		for d := parentDir(f); d != ""; d = parentDir(d) {
+			y := to[d]
+			// A folder that exists is a target only once every file has
+			// left it; a folder keeps its name unless the generator
+			// prefixed its parent's.
+			if y == mixed || y == d || stays[y] || isFile[y] || isUnderDir(y, d) || isUnderDir(d, y) || !sameName(d, y) {
+				break
+			}
+			best, bestTo = d, y
+		}
+		return best, bestTo
+	}
+	entries := map[string]Move{}
+	areas := map[string]string{}
+	for _, f := range sortedKeys(moves) {
+		from, t := entryOf(f)
+		if _, ok := entries[from]; !ok {
+			entries[from] = Move{From: from, To: t, Note: why(f)}
+			areas[from] = area(f)
+		}
+	}
+	out := make([]Move, 0, len(entries))
+	for _, k := range sortedKeys(entries) {
+		out = append(out, entries[k])
+	}
+	return out, areas
+}
+
+// sameName reports whether the folder d keeps its name at y (or takes its
+// parent's name as a prefix).
+func sameName(d, y string) bool {
+	bd, by := path.Base(d), path.Base(y)
+	return bd == by || strings.HasSuffix(by, "-"+bd) || strings.HasSuffix(by, "_"+bd)
+}
+
+// addPhases numbers entries by area (the first folder below their common
+// root), after phase n, an area after those whose paths it takes, and
+// adds them to pr. It returns the last phase number.
+func addPhases(pr *Proposal, entries []Move, hint map[string]string, isDir func(string) bool, n int) int {
+	if len(entries) == 0 {
+		return n
+	}
+	var sources []string
+	for _, e := range entries {
+		sources = append(sources, e.From+"/x")
+	}
+	common := commonDirOf(sources)
+	areaOf := func(p string) string {
+		if p == common {
+			return p
+		}
+		rest := p
+		if common != "" {
+			rest = strings.TrimPrefix(p, common+"/")
+		}
+		if i := strings.IndexByte(rest, '/'); i >= 0 {
+			rest = rest[:i]
+		}
+		return joinDir(common, rest)
+	}
+	areas := map[string]bool{}
+	direct := false
+	for _, e := range entries {
+		areas[areaOf(e.From)] = true
+		direct = direct || !isDir(e.From) && parentDir(e.From) == common
+	}
+	switch {
+	case direct:
+		// Entries directly in the common root (a project's config files)
+		// belong with the rest: one area, one phase.
+		areaOf = func(string) string { return common }
+		areas = map[string]bool{common: true}
+	case len(hint) > 0:
+		// The folder each move is about: the project, the wrapper
+		// hoisted out of, the parent lifted from.
+		byHint := map[string]bool{}
+		for _, e := range entries {
+			byHint[hint[e.From]] = true
+		}
+		if len(byHint) < len(areas) && !byHint[""] {
+			areaOf = func(p string) string { return hint[p] }
+			areas = byHint
+		}
+	}
+	after := map[string]map[string]bool{}
+	for _, a := range entries {
+		for _, b := range entries {
+			x, y := areaOf(a.From), areaOf(b.From)
+			if x != y && (a.To == b.From || isUnderDir(a.To, b.From) || isUnderDir(b.From, a.To)) {
+				if after[x] == nil {
+					after[x] = map[string]bool{}
+				}
+				after[x][y] = true
+			}
+		}
+	}
+	phase := map[string]int{}
+	for len(phase) < len(areas) {
+		var ready []string
+		for _, a := range sortedKeys(areas) {
+			if _, done := phase[a]; done {
+				continue
+			}
+			ok := true
+			for dep := range after[a] {
+				if _, done := phase[dep]; !done {
+					ok = false
+				}
+			}
+			if ok {
+				ready = append(ready, a)
+			}
+		}
+		if len(ready) == 0 { // a cycle: the rest moves together
+			n++
+			var names []string
+			for _, a := range sortedKeys(areas) {
+				if _, done := phase[a]; !done {
+					phase[a] = n
+					names = append(names, fmt.Sprintf("`%s/`", a))
+				}
+			}
+			pr.Titles[n] = "Together: " + strings.Join(names, ", ")
+			continue
+		}
+		n++
+		phase[ready[0]] = n
+		pr.Titles[n] = fmt.Sprintf("%s (`%s/`)", title(path.Base(ready[0])), ready[0])
+	}
+	start := len(pr.Plan.Moves)
+	for _, e := range entries {
+		e.Phase = phase[areaOf(e.From)]
+		pr.Plan.Moves = append(pr.Plan.Moves, e)
+	}
+	added := pr.Plan.Moves[start:]
+	sort.SliceStable(added, func(i, j int) bool { return added[i].Phase < added[j].Phase })
+	return n
+}
+
+func title(s string) string {
+	s = strings.NewReplacer("_", " ", "-", " ").Replace(s)
+	if s == "" {
+		return s
+	}
+	r := []rune(s)
+	r[0] = unicode.ToUpper(r[0])
+	return string(r)
+}
+
+// excludes explains every file still too deep with the subtree a
+// convention pins (a Next.js router, a Django or test-data folder) or the
+// subtree below the limit that no move could lift.
+func (g *gen) excludes(pr *Proposal) {
+	m := conventions.Detect(g.t)
+	by := map[string]*Exclude{}
+	var order []string
+	for _, f := range g.violating() {
+		pattern, reason := "", ""
+		if r, ok := m.RouterOf(f); ok {
+			pattern = r + "/**"
+			reason = fmt.Sprintf("Next.js serves the files below %s/ by their paths: moving a route segment changes its URL, and the app's root is as high as it can go", r)
+		}
+		if pattern == "" {
+			for _, gr := range m.GroupsOf(f) {
+				rest := f[len(gr.Anchor):]
+				if gr.Anchor != "" {
+					rest = rest[1:]
+				}
+				if i := strings.IndexByte(rest, '/'); i >= 0 {
+					pattern = joinDir(gr.Anchor, rest[:i]) + "/**"
+					reason = gr.Why
+					break
+				}
+			}
+		}
+		if pattern == "" {
+			// The first folder below the limit.
+			parts := strings.Split(f, "/")
+			keep := len(strings.Split(g.root, "/"))
+			if g.root == "" {
+				keep = 0
+			}
+			keep += g.rule.Max + 1
+			if keep > len(parts)-1 {
+				keep = len(parts) - 1
+			}
+			pattern = strings.Join(parts[:keep], "/") + "/**"
+			reason = g.reason[f]
+			if reason == "" {
+				reason = g.reason[parentDir(f)]
+			}
+			if reason == "" {
+				reason = "no whole-folder move brings it within the limit without leaving its Python source root or project"
+			}
+		}
+		ex := by[pattern]
+		if ex == nil {
+			ex = &Exclude{Pattern: pattern, Reason: reason}
+			by[pattern] = ex
+			order = append(order, pattern)
+		}
+		ex.Files = append(ex.Files, f)
+	}
+	sort.Strings(order)
+	for _, p := range order {
+		sort.Strings(by[p].Files)
+		pr.Excludes = append(pr.Excludes, *by[p])
+	}
+}
+
+// RuleWith returns rule with the proposal's excludes added.
+func (pr *Proposal) RuleWith(rule depth.Rule) depth.Rule {
+	for _, e := range pr.Excludes {
+		rule.Exclude = append(append([]string(nil), rule.Exclude...), e.Pattern)
+	}
+	return rule
 }

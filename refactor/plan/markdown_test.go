@@ -107,3 +107,99 @@ func TestMarkdownRoundTrip(t *testing.T) {
 		}
 	}
 }
+
+// TestImportMarkdownForms: the importer reads the document as CommonMark,
+// so code blocks and HTML never hold plan steps, steps may span lines and
+// nest, and setext headings start phases.
+func TestImportMarkdownForms(t *testing.T) {
+	const trees = "## Current Structure\n```\nold/\n```\n\n## Proposed Structure\n```\nnew/\n```\n\n"
+	type mv struct {
+		from, to string
+		phase    int
+	}
+	cases := []struct {
+		name     string
+		md       string
+		moves    []mv
+		unmapped []int // lines
+	}{
+		{
+			name:  "bullet",
+			md:    trees + "## Phase 1: Go\n- Move `a.py` → `b.py`\n",
+			moves: []mv{{"old/a.py", "new/b.py", 1}},
+		},
+		{
+			name:  "fence of four backticks holding a fence of three",
+			md:    trees + "## Phase 1: Go\n````md\n```\n- Move `a.py` → `b.py`\n```\n````\n- Move `c.py` -> `d.py`\n",
+			moves: []mv{{"old/c.py", "new/d.py", 1}},
+		},
+		{
+			name:  "indented code block",
+			md:    trees + "## Phase 1: Go\n\n    - Move `a.py` → `b.py`\n",
+			moves: nil,
+		},
+		{
+			name:  "HTML comment",
+			md:    trees + "## Phase 1: Go\n<!--\n- Move `a.py` → `b.py`\n-->\n",
+			moves: nil,
+		},
+		{
+			name:  "setext phase heading",
+			md:    trees + "Phase 2: Later\n--------------\n\n- Move `a.py` → `b.py`\n",
+			moves: []mv{{"old/a.py", "new/b.py", 2}},
+		},
+		{
+			name:  "move continued on the next line",
+			md:    trees + "## Phase 1: Go\n- Move `a.py` →\n  `b.py` (the entry point)\n",
+			moves: []mv{{"old/a.py", "new/b.py", 1}},
+		},
+		{
+			name:     "nested list",
+			md:       trees + "## Phase 1: Go\n1. Backend\n   - Move `a.py` → `b.py`\n   - **Move** `c.py` => `d.py`\n",
+			moves:    []mv{{"old/a.py", "new/b.py", 1}, {"old/c.py", "new/d.py", 1}},
+			unmapped: []int{12},
+		},
+		{
+			name:     "arrow inside one code span",
+			md:       trees + "## Phase 1: Go\n- Move `a.py → b.py`\n",
+			unmapped: []int{12},
+		},
+		{
+			name:  "code span holding a backtick",
+			md:    trees + "## Phase 1: Go\n- Move ``a`b.py`` → `c.py`\n",
+			moves: []mv{{"old/a`b.py", "new/c.py", 1}},
+		},
+		{
+			name:  "block quote and emphasis",
+			md:    trees + "## Phase 1: Go\n> - *Move* `a.py` → `b.py`\n",
+			moves: []mv{{"old/a.py", "new/b.py", 1}},
+		},
+		{
+			name:  "move outside any phase",
+			md:    trees + "Move `a.py` → `b.py` first.\n",
+			moves: []mv{{"old/a.py", "new/b.py", 1}},
+		},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			im, err := ImportMarkdown("plan.md", []byte(c.md), ImportOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []mv
+			for _, m := range im.Moves {
+				got = append(got, mv{m.From, m.To, m.Phase})
+			}
+			if fmt.Sprint(got) != fmt.Sprint(c.moves) {
+				t.Errorf("moves = %v, want %v", got, c.moves)
+			}
+			var lines []int
+			for _, u := range im.Unmapped {
+				lines = append(lines, u.Line)
+			}
+			if fmt.Sprint(lines) != fmt.Sprint(c.unmapped) {
+				t.Errorf("unmapped lines = %v, want %v (%+v)", lines, c.unmapped, im.Unmapped)
+			}
+		})
+	}
+}

@@ -14,8 +14,6 @@ import (
 	"github.com/relayout/relayout/refactor/workspace"
 )
 
-func init() { DefaultMergeCheck = MergeCheck(context.Background()) }
-
 // MergeCheck returns a ValidateOptions.CheckMerge that reports names
 // defined (not merely imported) in more than one of a merge's modules, and
 // TS/JS modules with two default exports. Clashes that involve imports

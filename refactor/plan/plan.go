@@ -18,12 +18,12 @@ package plan
 
 import (
 	"fmt"
-	"os"
 	"path"
 	"sort"
 	"strings"
 
 	"github.com/relayout/relayout/refactor/config"
+	"github.com/relayout/relayout/refactor/workspace"
 )
 
 // Move is one [[move]] entry: a file or directory and its new path.
@@ -95,7 +95,7 @@ func phaseOf(n int) int {
 // used in problems (typically the path as the user typed it). A malformed
 // file is a *config.Error.
 func Load(file, display string) (*Plan, error) {
-	data, err := os.ReadFile(file)
+	data, err := workspace.ReadRegular(file, workspace.MaxConfigSize)
 	if err != nil {
 		return nil, fmt.Errorf("read plan %s: %w", display, err)
 	}

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/relayout/relayout/refactor/conventions"
 	"github.com/relayout/relayout/refactor/depth"
 	"github.com/relayout/relayout/refactor/index"
 	"github.com/relayout/relayout/refactor/workspace"
@@ -19,16 +20,23 @@ type MarkdownOptions struct {
 	// Rule is the depth rule the proposal satisfies.
 	Rule depth.Rule
 	// Index is the import graph of the current tree, for the impact
-	// assessment (nil leaves the assessment out).
+	// assessment (nil leaves the import table out).
 	Index *index.Index
+	// DryRun is Apply's dry run of the proposal's plan: when set, the
+	// counts of moved files, rewritten references and non-code references
+	// are the ones apply then makes.
+	DryRun *Report
 }
 
-// Markdown renders a proposal as a document in the seed plan's shape:
-// current tree with levels and ❌ marks (one per level over the limit),
-// proposed tree (✅ on moved files), moves by phase as "Move `X` → `Y`"
-// bullets relative to the trees' root (so ImportMarkdown reads it back),
-// the file-movement summary and an impact assessment from the import
-// index.
+// Markdown renders a proposal as a document in the seed plan's shape and
+// about its length: current and proposed trees with levels and ❌ marks
+// (one per level over the limit; folders with nothing to show folded into
+// one line with a count), the moves by phase as "Move `X` → `Y`" bullets
+// relative to the trees' root (ImportMarkdown reads them back), the
+// proposed [depth] excludes with their reasons, the file movement
+// summary, the Next.js route table and collected tests before and after
+// (refactor/conventions), and an impact assessment whose risk comes from
+// what changes for users.
 func Markdown(fs workspace.FileSet, pr *Proposal, opts MarkdownOptions) []byte {
 	var b strings.Builder
 	title := opts.Title
@@ -43,7 +51,7 @@ func Markdown(fs workspace.FileSet, pr *Proposal, opts MarkdownOptions) []byte {
 		}
 		return f
 	}
-	var final []string
+	final := make([]string, 0, len(files))
 	for _, f := range files {
 		final = append(final, finalOf(f))
 	}
@@ -54,6 +62,9 @@ func Markdown(fs workspace.FileSet, pr *Proposal, opts MarkdownOptions) []byte {
 	for o, n := range pr.Final {
 		touched = append(touched, o, n)
 	}
+	for _, x := range pr.Excludes {
+		touched = append(touched, x.Files...)
+	}
 	root := commonDirOf(touched)
 
 	fmt.Fprintf(&b, "# %s Directory Restructuring Plan\n\n", title)
@@ -61,9 +72,7 @@ func Markdown(fs workspace.FileSet, pr *Proposal, opts MarkdownOptions) []byte {
 	deepest, over := 0, 0
 	for _, f := range files {
 		if l, ok := depth.Level(opts.Rule.Root, f); ok && opts.Rule.Applies(f) {
-			if l > deepest {
-				deepest = l
-			}
+			deepest = maxInt(deepest, l)
 			if l > max {
 				over++
 			}
@@ -71,79 +80,195 @@ func Markdown(fs workspace.FileSet, pr *Proposal, opts MarkdownOptions) []byte {
 	}
 	if over == 0 {
 		fmt.Fprintf(&b, "- Maximum nesting depth: %d levels (within the %d-level limit): nothing to do\n", deepest, max)
-	} else {
-		fmt.Fprintf(&b, "- Maximum nesting depth: %d levels (exceeds the %d-level limit)\n", deepest, max)
-		fmt.Fprintf(&b, "- %d files deeper than %d levels\n", over, max)
+		return []byte(b.String())
+	}
+	fmt.Fprintf(&b, "- Maximum nesting depth: %d levels (exceeds the %d-level limit)\n", deepest, max)
+	fmt.Fprintf(&b, "- %d files deeper than %d levels\n", over, max)
+	if n := excludedCount(pr); n > 0 {
+		fmt.Fprintf(&b, "- %d of them stay where they are: a convention pins them (see Proposed Excludes)\n", n)
 	}
 	if len(pr.Unresolved) > 0 {
-		fmt.Fprintf(&b, "- %d files cannot be brought within the limit automatically (their Python source root or TypeScript project is too deep): %s\n",
-			len(pr.Unresolved), backticks(pr.Unresolved, 5))
-	}
-	if len(pr.Final) == 0 {
-		return []byte(b.String())
+		fmt.Fprintf(&b, "- %d files cannot be brought within the limit automatically: %s\n", len(pr.Unresolved), backticks(pr.Unresolved, 5))
 	}
 	moved := map[string]bool{}
 	for _, n := range pr.Final {
 		moved[n] = true
 	}
-	b.WriteString("\n## Current Structure\n```\n")
-	writeTree(&b, root, under(files, root), opts.Rule, func(f string, lvl int) string {
-		if _, bad := opts.Rule.CheckFile(f); bad {
-			return " " + strings.Repeat("❌", lvl-max)
+	mark := func(marked map[string]bool) func(string, int) string {
+		return func(f string, lvl int) string {
+			if _, bad := opts.Rule.CheckFile(f); bad {
+				return " " + strings.Repeat("❌", lvl-max)
+			}
+			if marked[f] {
+				return " ✅"
+			}
+			return ""
 		}
-		return ""
-	})
+	}
+	fromDirs, toDirs := map[string]bool{}, map[string]bool{}
+	dirs := dirsOf(files)
+	for _, m := range pr.Plan.Moves {
+		if dirs[m.From] {
+			fromDirs[m.From], toDirs[m.To] = true, true
+		}
+	}
+	b.WriteString("\n## Current Structure\n```\n")
+	writeTree(&b, root, under(files, root), opts.Rule, fromDirs, mark(nil))
 	b.WriteString("```\n")
 	fmt.Fprintf(&b, "\n## Proposed Structure (Max %d levels)\n```\n", max)
-	writeTree(&b, root, under(final, root), opts.Rule, func(f string, lvl int) string {
-		if _, bad := opts.Rule.CheckFile(f); bad {
-			return " " + strings.Repeat("❌", lvl-max)
-		}
-		if moved[f] {
-			return " ✅"
-		}
-		return ""
-	})
+	writeTree(&b, root, under(final, root), pr.RuleWith(opts.Rule), toDirs, mark(moved))
 	b.WriteString("```\n")
 
-	b.WriteString("\n## Migration Strategy\n")
-	for _, ph := range pr.Plan.Phases() {
-		fmt.Fprintf(&b, "\n### Phase %d: %s\n", ph.N, pr.Titles[ph.N])
-		for _, m := range ph.Moves {
-			fmt.Fprintf(&b, "- Move `%s` → `%s`\n", relToRoot(root, m.From, m.To), relToRoot(root, m.To, m.From))
+	if len(pr.Plan.Moves) > 0 {
+		b.WriteString("\n## Migration Strategy\n")
+		for _, ph := range pr.Plan.Phases() {
+			fmt.Fprintf(&b, "\n### Phase %d: %s\n", ph.N, pr.Titles[ph.N])
+			for _, m := range ph.Moves {
+				fmt.Fprintf(&b, "- Move `%s` → `%s`", relToRoot(root, m.From, m.To), relToRoot(root, m.To, m.From))
+				if m.Note != "" {
+					fmt.Fprintf(&b, ": %s", m.Note)
+				}
+				b.WriteString("\n")
+			}
+		}
+	}
+	if len(pr.Excludes) > 0 {
+		b.WriteString("\n## Proposed Excludes\n")
+		b.WriteString("Add these to `[depth] exclude` in relayout.toml; moving them would change what the program does:\n")
+		for _, x := range pr.Excludes {
+			fmt.Fprintf(&b, "- `%s` (%d files): %s\n", x.Pattern, len(x.Files), x.Reason)
 		}
 	}
 
 	b.WriteString("\n## File Movement Summary\n")
-	flat := map[string]bool{}
-	for o, n := range pr.Final {
-		if strings.Count(n, "/") < strings.Count(o, "/") {
-			flat[path.Dir(o)] = true
-		}
-	}
 	before, after := dirsOf(files), dirsOf(final)
 	var created, removed []string
+	// The outermost folders created and removed (their subfolders go
+	// with them).
 	for d := range after {
-		if !before[d] {
+		if !before[d] && (parentDir(d) == "" || before[parentDir(d)]) {
 			created = append(created, d+"/")
 		}
 	}
 	for d := range before {
-		if !after[d] {
+		if !after[d] && (parentDir(d) == "" || after[parentDir(d)]) {
 			removed = append(removed, d+"/")
 		}
 	}
 	sort.Strings(created)
 	sort.Strings(removed)
-	fmt.Fprintf(&b, "- %d files to be moved\n", len(pr.Final))
-	fmt.Fprintf(&b, "- %d directories to be flattened\n", len(flat))
-	fmt.Fprintf(&b, "- %d new directories created%s\n", len(created), paren(created))
-	fmt.Fprintf(&b, "- %d old directories removed%s\n", len(removed), paren(removed))
-
-	if opts.Index != nil {
-		writeImpact(&b, opts.Index, pr, root)
+	nfiles, refs, reffiles := len(pr.Final), -1, 0
+	ncreated, nremoved := len(created), len(removed)
+	if opts.DryRun != nil {
+		nfiles, refs, reffiles = dryRunCounts(opts.DryRun)
+		_, _, c, r := opts.DryRun.Totals()
+		ncreated, nremoved = len(c), len(r)
 	}
+	if refs >= 0 {
+		fmt.Fprintf(&b, "- %d moves, %d references rewritten in %d files\n", len(pr.Plan.Moves), refs, reffiles)
+	} else {
+		fmt.Fprintf(&b, "- %d moves\n", len(pr.Plan.Moves))
+	}
+	fmt.Fprintf(&b, "- %d files to be moved\n", nfiles)
+	fmt.Fprintf(&b, "- %d new directories created%s\n", ncreated, paren(created))
+	fmt.Fprintf(&b, "- %d old directories removed%s\n", nremoved, paren(removed))
+
+	writeConventions(&b, fs, pr)
+	writeImpact(&b, fs, opts, pr, root)
 	return []byte(b.String())
+}
+
+func maxInt(a, b int) int {
+	if a > b {
+		return a
+	}
+	return b
+}
+
+func excludedCount(pr *Proposal) int {
+	n := 0
+	for _, x := range pr.Excludes {
+		n += len(x.Files)
+	}
+	return n
+}
+
+// dryRunCounts returns the files moved, the references rewritten and the
+// files they are in, as Apply's dry run computed them.
+func dryRunCounts(r *Report) (files, refs, inFiles int) {
+	for _, ph := range r.Phases {
+		files += ph.FilesMoved
+		if ph.Changes == nil {
+			continue
+		}
+		for _, es := range ph.Changes.Edits {
+			refs += len(es)
+			inFiles++
+		}
+	}
+	return files, refs, inFiles
+}
+
+// writeConventions renders the route table and the collected tests
+// before and after, compared by original path.
+func writeConventions(b *strings.Builder, fs workspace.FileSet, pr *Proposal) {
+	mb := conventions.Detect(fs)
+	changes := conventions.Diff(fs, pr.Final)
+	routes := mb.Routes()
+	tests := mb.Tests()
+	if len(routes) == 0 && len(tests) == 0 && len(changes) == 0 {
+		return
+	}
+	changed := map[string]bool{}
+	for _, c := range changes {
+		changed[c.Path] = true
+	}
+	b.WriteString("\n## Routes and Tests\n")
+	if len(routes) > 0 {
+		kept := 0
+		for _, r := range routes {
+			if !changed[r.File] {
+				kept++
+			}
+		}
+		fmt.Fprintf(b, "- Next.js routes: %d before, %d served by the same files after", len(routes), kept)
+		if kept == len(routes) {
+			b.WriteString(" (route table identical)")
+		}
+		b.WriteString("\n\n| route | served by | after the plan |\n| --- | --- | --- |\n")
+		for i, r := range routes {
+			if i == 25 {
+				fmt.Fprintf(b, "| … %d more | | |\n", len(routes)-25)
+				break
+			}
+			n := r.File
+			if to, ok := pr.Final[r.File]; ok {
+				n = to
+			}
+			state := "`" + n + "`"
+			if changed[r.File] {
+				state += " ⚠ changes"
+			}
+			fmt.Fprintf(b, "| %s `%s` | `%s` | %s |\n", r.Role, r.URL, r.File, state)
+		}
+		b.WriteString("\n")
+	}
+	if len(tests) > 0 {
+		lost := 0
+		for _, c := range changes {
+			if c.Kind == conventions.KindTest {
+				lost++
+			}
+		}
+		fmt.Fprintf(b, "- Collected test modules: %d before, %d after\n", len(tests), len(tests)-lost)
+	}
+	for i, c := range changes {
+		if i == 10 {
+			fmt.Fprintf(b, "- … and %d more changes\n", len(changes)-10)
+			break
+		}
+		fmt.Fprintf(b, "- ⚠ `%s`: %s\n", c.Path, c.Msg)
+	}
 }
 
 func paren(list []string) string {
@@ -165,53 +290,78 @@ func backticks(list []string, max int) string {
 	return strings.Join(parts, ", ")
 }
 
-func writeImpact(b *strings.Builder, ix *index.Index, pr *Proposal, root string) {
-	type row struct {
-		mod       string
-		importers int
-		outside   int
-	}
-	var rows []row
-	importers, outside := map[string]bool{}, map[string]bool{}
-	refs := 0
-	for _, o := range sortedKeys(pr.Final) {
-		imps := ix.Importers(o)
-		r := row{mod: o, importers: len(imps)}
-		for _, f := range imps {
-			importers[f] = true
-			refs++
-			if root != "" && !strings.HasPrefix(f, root+"/") {
-				outside[f] = true
-				r.outside++
+// writeImpact rates the risk from what changes for users (routes, tests,
+// convention folders, entry points and other non-code references) and
+// lists the modules with the most importers.
+func writeImpact(b *strings.Builder, fs workspace.FileSet, opts MarkdownOptions, pr *Proposal, root string) {
+	b.WriteString("\n## Impact Assessment\n")
+	changes := conventions.Diff(fs, pr.Final)
+	var nonCode []string
+	if opts.DryRun != nil {
+		for _, ph := range opts.DryRun.Phases {
+			if ph.Changes == nil {
+				continue
+			}
+			for _, w := range ph.Changes.Warnings {
+				if w.Code == "possible-reference" {
+					nonCode = append(nonCode, w.String())
+				}
 			}
 		}
-		if r.importers > 0 {
-			rows = append(rows, r)
+	}
+	outside := map[string]bool{}
+	refs := 0
+	type row struct {
+		mod                string
+		importers, outside int
+	}
+	var rows []row
+	if opts.Index != nil {
+		for _, o := range sortedKeys(pr.Final) {
+			imps := opts.Index.Importers(o)
+			r := row{mod: o, importers: len(imps)}
+			for _, f := range imps {
+				refs++
+				if root != "" && !strings.HasPrefix(f, root+"/") {
+					outside[f] = true
+					r.outside++
+				}
+			}
+			if r.importers > 0 {
+				rows = append(rows, r)
+			}
 		}
 	}
-	sort.SliceStable(rows, func(i, j int) bool { return rows[i].importers > rows[j].importers })
-	movedImporters := 0
-	for f := range importers {
-		if _, ok := pr.Final[f]; ok {
-			movedImporters++
+	switch {
+	case len(changes) > 0:
+		fmt.Fprintf(b, "- **High Risk**: %d routes, tests or convention folders change meaning (listed above); review before applying\n", len(changes))
+	case len(nonCode) > 0 || len(outside) > 0:
+		fmt.Fprintf(b, "- **Medium Risk**: %d references in non-code files (scripts, configs, Procfile, Dockerfile) name moved modules; %d files outside `%s` import moved modules\n", len(nonCode), len(outside), orDot(root))
+	default:
+		b.WriteString("- **Low Risk**: routes, collected tests and convention folders are unchanged; no non-code file names a moved module\n")
+	}
+	if opts.DryRun != nil {
+		_, n, in := dryRunCounts(opts.DryRun)
+		fmt.Fprintf(b, "- **Edits**: %d moves, %d references rewritten in %d files (what `relayout apply` does)\n", len(pr.Plan.Moves), n, in)
+	} else if opts.Index != nil {
+		fmt.Fprintf(b, "- **Imports to rewrite**: %d module references to moved files (from the import index)\n", refs)
+	}
+	for i, w := range nonCode {
+		if i == 5 {
+			fmt.Fprintf(b, "- … and %d more non-code references\n", len(nonCode)-5)
+			break
 		}
+		fmt.Fprintf(b, "- Non-code reference: %s\n", w)
 	}
-	b.WriteString("\n## Impact Assessment\n")
-	risk := "Low Risk"
-	if len(outside) > 0 {
-		risk = "Medium Risk"
+	if len(pr.Excludes) > 0 {
+		fmt.Fprintf(b, "- **Excluded**: %d files stay deeper than the limit under the proposed excludes\n", excludedCount(pr))
 	}
-	if len(outside) == 0 {
-		fmt.Fprintf(b, "- **%s**: No external imports found to `%s`\n", risk, orDot(root))
-	} else {
-		fmt.Fprintf(b, "- **%s**: %d files outside `%s` import moved modules (%s)\n", risk, len(outside), orDot(root), backticks(sortedKeys(outside), 5))
-	}
-	fmt.Fprintf(b, "- **Imports to rewrite**: %d module references in %d files (%d of them moved too); relayout rewrites them all\n", refs, len(importers), movedImporters)
 	if len(rows) > 0 {
+		sort.SliceStable(rows, func(i, j int) bool { return rows[i].importers > rows[j].importers })
 		b.WriteString("\n| moved module | importing files | from outside the moved tree |\n| --- | ---: | ---: |\n")
 		for i, r := range rows {
-			if i == 20 {
-				fmt.Fprintf(b, "| … %d more | | |\n", len(rows)-20)
+			if i == 10 {
+				fmt.Fprintf(b, "| … %d more | | |\n", len(rows)-10)
 				break
 			}
 			fmt.Fprintf(b, "| `%s` | %d | %d |\n", r.mod, r.importers, r.outside)
@@ -267,7 +417,7 @@ type node struct {
 
 // writeTree renders files below root as a box-drawing tree with a
 // "# Level N" column; mark adds marks after a file's level.
-func writeTree(b *strings.Builder, root string, files []string, rule depth.Rule, mark func(f string, lvl int) string) {
+func writeTree(b *strings.Builder, root string, files []string, rule depth.Rule, whole map[string]bool, mark func(f string, lvl int) string) {
 	top := &node{dirs: map[string]*node{}}
 	for _, f := range files {
 		rel := f
@@ -297,32 +447,151 @@ func writeTree(b *strings.Builder, root string, files []string, rule depth.Rule,
 		rootLevel = dirLevel(root)
 	}
 	line(b, label, fmt.Sprintf("# Level %d", rootLevel))
+	// marked and count fold what has nothing to show: a folder without
+	// marks is one line with its file count; beyond a few, files and
+	// folders are summarised.
+	markOf := func(f string) string {
+		lvl, _ := depth.Level(rule.Root, f)
+		return mark(f, lvl)
+	}
+	var count func(n *node) (files int, marked bool)
+	memo := map[*node][2]int{}
+	count = func(n *node) (int, bool) {
+		if v, ok := memo[n]; ok {
+			return v[0], v[1] == 1
+		}
+		c, m := len(n.files), false
+		for _, f := range n.files {
+			m = m || markOf(f) != ""
+		}
+		for _, d := range n.dirs {
+			dc, dm := count(d)
+			c, m = c+dc, m || dm
+		}
+		v := [2]int{c, 0}
+		if m {
+			v[1] = 1
+		}
+		memo[n] = v
+		return c, m
+	}
+	const show = 4
 	var walk func(n *node, dir, prefix string)
 	walk = func(n *node, dir, prefix string) {
 		type item struct {
-			name string
-			dir  *node
-			file string
+			name    string
+			dir     *node
+			file    string
+			summary string // a folded line
+			comment string
 		}
 		var items []item
+		var quiet []string
+		var loud []*node
 		for _, name := range sortedKeys(n.dirs) {
-			items = append(items, item{name: name, dir: n.dirs[name]})
+			d := n.dirs[name]
+			if c, m := count(d); !m {
+				quiet = append(quiet, fmt.Sprintf("%s/ (%s)", name, plural(c, "file")))
+				continue
+			}
+			loud = append(loud, d)
 		}
+		for i, d := range loud {
+			if i == 2*show && len(loud) > 2*show+1 {
+				files, deepest, marks := 0, 0, ""
+				for _, r := range loud[i:] {
+					c, _ := count(r)
+					files += c
+				}
+				for _, r := range loud[i:] {
+					for _, f := range filesBelow(r) {
+						if lvl, _ := depth.Level(rule.Root, f); lvl > deepest {
+							deepest, marks = lvl, markOf(f)
+						}
+					}
+				}
+				items = append(items, item{summary: fmt.Sprintf("… %d more folders (%d files)", len(loud)-i, files), comment: fmt.Sprintf("# Level ≤ %d%s", deepest, marks)})
+				break
+			}
+			items = append(items, item{name: d.name, dir: d})
+		}
+		if len(quiet) > show {
+			total := 0
+			for _, d := range n.dirs {
+				if c, m := count(d); !m {
+					total += c
+				}
+			}
+			items = append(items, item{summary: fmt.Sprintf("%d more folders (%d files)", len(quiet), total)})
+		} else {
+			for _, q := range quiet {
+				items = append(items, item{summary: q})
+			}
+		}
+		var plain, flagged []string
 		for _, f := range n.files {
+			if markOf(f) != "" {
+				flagged = append(flagged, f)
+			} else {
+				plain = append(plain, f)
+			}
+		}
+		for i, f := range flagged {
+			if i == show && len(flagged) > show+1 {
+				deepest, marks := 0, ""
+				for _, g := range flagged[i:] {
+					if lvl, _ := depth.Level(rule.Root, g); lvl >= deepest {
+						deepest, marks = lvl, markOf(g)
+					}
+				}
+				items = append(items, item{summary: fmt.Sprintf("… %d more files", len(flagged)-i), comment: fmt.Sprintf("# Level %d%s", deepest, marks)})
+				break
+			}
 			items = append(items, item{name: path.Base(f), file: f})
+		}
+		if len(plain) > show {
+			items = append(items, item{summary: fmt.Sprintf("%d files", len(plain))})
+		} else {
+			for _, f := range plain {
+				items = append(items, item{name: path.Base(f), file: f})
+			}
 		}
 		for i, it := range items {
 			branch, next := "├── ", "│   "
 			if i == len(items)-1 {
 				branch, next = "└── ", "    "
 			}
-			if it.dir == nil {
+			switch {
+			case it.summary != "":
+				if it.comment != "" {
+					line(b, prefix+branch+it.summary, it.comment)
+				} else {
+					b.WriteString(prefix + branch + it.summary + "\n")
+				}
+				continue
+			case it.dir == nil:
 				lvl, _ := depth.Level(rule.Root, it.file)
 				line(b, prefix+branch+it.name, fmt.Sprintf("# Level %d%s", lvl, mark(it.file, lvl)))
 				continue
 			}
-			// Compress chains of single-entry directories: "api/main.py".
 			name, d, full := it.name, it.dir, path.Join(dir, it.name)
+			if whole[full] {
+				// A folder that moves whole: one line, its deepest file's
+				// level and marks.
+				fs := filesBelow(d)
+				deepest, marks := 0, ""
+				for _, f := range fs {
+					if lvl, _ := depth.Level(rule.Root, f); lvl >= deepest {
+						deepest, marks = lvl, markOf(f)
+					}
+				}
+				if strings.Contains(marks, "✅") || marks == "" {
+					marks = mark(fs[0], deepest)
+				}
+				line(b, prefix+branch+name+fmt.Sprintf("/ (%d files, moved whole)", len(fs)), fmt.Sprintf("# Level %d, deepest %d%s", dirLevel(full), deepest, marks))
+				continue
+			}
+			// Compress chains of single-entry directories: "api/main.py".
 			for len(d.files) == 0 && len(d.dirs) == 1 {
 				k := sortedKeys(d.dirs)[0]
 				name, d, full = name+"/"+k, d.dirs[k], path.Join(full, k)
@@ -338,6 +607,15 @@ func writeTree(b *strings.Builder, root string, files []string, rule depth.Rule,
 		}
 	}
 	walk(top, root, "")
+}
+
+// filesBelow returns the files of n and its subfolders.
+func filesBelow(n *node) []string {
+	out := append([]string(nil), n.files...)
+	for _, d := range n.dirs {
+		out = append(out, filesBelow(d)...)
+	}
+	return out
 }
 
 // line writes text padded to a comment column, then the comment.

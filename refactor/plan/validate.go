@@ -1,12 +1,15 @@
 package plan
 
 import (
+	"context"
 	"fmt"
 	"path"
+	"slices"
 	"sort"
 	"strings"
 
 	"github.com/relayout/relayout/refactor/depth"
+	"github.com/relayout/relayout/refactor/move"
 	"github.com/relayout/relayout/refactor/workspace"
 )
 
@@ -23,11 +26,56 @@ type ValidateOptions struct {
 	Root string
 	// CheckMerge validates one [[merge]] entry against the tree as it is
 	// before the entry's phase (e.g. that its modules do not define the
-	// same top-level name) and returns problems, without position
-	// (MergeCheck is the standard one). While MergesApplicable is false,
-	// or when CheckMerge is nil, every merge entry is also reported as not
-	// supported yet.
+	// same top-level name) and returns problems, without position; nil
+	// means MergeCheck.
 	CheckMerge func(m Merge, fs workspace.FileSet) []string
+}
+
+// Status is what Check decided about a plan.
+type Status struct {
+	// Phases are the plan's phases, in order.
+	Phases []Phase
+	// Applied[i] reports whether Phases[i] is already applied. Applied
+	// phases are always a prefix of Phases.
+	Applied []bool
+	// Pending are the phases still to apply, in order.
+	Pending []Phase
+	// Problems are the problems of the pending phases, each validated
+	// against the tree the earlier pending phases leave, ordered by line.
+	Problems []Problem
+}
+
+// IsApplied reports whether phase n is already applied.
+func (s *Status) IsApplied(n int) bool {
+	for i, ph := range s.Phases {
+		if ph.N == n {
+			return s.Applied[i]
+		}
+	}
+	return false
+}
+
+// Check decides what of the plan is still to do and whether it is valid;
+// `relayout plan --check`, `relayout apply` (and its dry run) and the
+// server all ask it. The leading phases that are already applied (see
+// Applied) are done; every later phase is pending, and the pending phases
+// are validated in order against fs. Phases apply in order, so a phase
+// that merely looks applied after a pending one is pending too: a plan
+// whose later phase undoes an earlier one (a → c, then c → a) is validated
+// as a whole and refused, instead of half-applied.
+func Check(fs workspace.FileSet, p *Plan, opts ValidateOptions) *Status {
+	st := &Status{Phases: p.Phases()}
+	st.Applied = Applied(fs, st.Phases)
+	k := 0
+	for k < len(st.Applied) && st.Applied[k] {
+		k++
+	}
+	for i := k; i < len(st.Applied); i++ {
+		st.Applied[i] = false
+	}
+	st.Pending = st.Phases[k:]
+	st.Problems = ValidatePhases(fs, p.File, st.Pending, opts)
+	return st
 }
 
 // Validate checks every phase of p against fs (the workspace as it is),
@@ -110,6 +158,11 @@ func (v *validator) run() {
 				v.add(m.Line, "%v", err)
 				continue
 			}
+			// Reserved and excluded targets, as the move engine refuses them.
+			if p := move.GuardTarget(workspace.NewGuard(v.opts.Root, workspace.Options{}), from, to, v.t.HasDir(from) && !v.t.HasFile(from)); p != "" {
+				v.add(m.Line, "%s", p)
+				continue
+			}
 		}
 		switch {
 		case v.t.HasFile(from):
@@ -129,6 +182,7 @@ func (v *validator) run() {
 	v.depth(entries)
 	v.cycles(entries)
 	v.splits(entries)
+	v.conventions()
 	// Advance the tree, then look for files moved back where they started.
 	v.t.apply(v.fileMap, v.lineOf)
 	for _, f := range sortedKeys(v.fileMap) {
@@ -221,6 +275,7 @@ func (v *validator) targetsExist(entries []entry) {
 			}
 		}
 	}
+	v.caseCollisions()
 	sort.Ints(lines)
 	for _, l := range lines {
 		ts := byLine[l]
@@ -228,6 +283,49 @@ func (v *validator) targetsExist(entries []entry) {
 			v.add(l, "target %s already exists", ts[0])
 		} else {
 			v.add(l, "%d targets already exist: %s", len(ts), strings.Join(ts, ", "))
+		}
+	}
+}
+
+// caseCollisions reports targets whose path differs only in letter case
+// from another path of the tree after the phase (a file or a directory,
+// staying or moved there): a case-sensitive file system holds both, but
+// the two collide in a checkout on macOS or Windows.
+func (v *validator) caseCollisions() {
+	final := map[string]bool{}
+	for _, f := range v.t.Files() {
+		if _, moved := v.fileMap[f]; !moved {
+			final[f] = true
+		}
+	}
+	for to := range v.claimed {
+		final[to] = true
+	}
+	byLower := map[string][]string{}
+	add := func(p string) {
+		l := strings.ToLower(p)
+		if !slices.Contains(byLower[l], p) {
+			byLower[l] = append(byLower[l], p)
+		}
+	}
+	for f := range final {
+		add(f)
+		for d := path.Dir(f); d != "."; d = path.Dir(d) {
+			add(d)
+		}
+	}
+	reported := map[string]bool{}
+	for _, to := range sortedKeys(v.claimed) {
+		c := v.claimed[to]
+		for p := to; p != "."; p = path.Dir(p) {
+			l := strings.ToLower(p)
+			if len(byLower[l]) < 2 || reported[l] {
+				continue
+			}
+			reported[l] = true
+			others := slices.DeleteFunc(slices.Clone(byLower[l]), func(q string) bool { return q == p })
+			sort.Strings(others)
+			v.add(c.line, "%s differs only in letter case from %s: the two collide on case-insensitive file systems (macOS, Windows)", p, strings.Join(others, ", "))
 		}
 	}
 }
@@ -417,13 +515,12 @@ func (v *validator) merges() {
 		if viol, bad := v.opts.Rule.CheckFile(to); bad && v.opts.Rule.Max > 0 {
 			v.add(m.Line, "target %s is at level %d, deeper than the limit of %d", to, viol.Level, viol.Max)
 		}
-		if v.opts.CheckMerge != nil {
-			for _, msg := range v.opts.CheckMerge(m, v.t) {
-				v.add(m.Line, "%s", msg)
-			}
+		check := v.opts.CheckMerge
+		if check == nil {
+			check = MergeCheck(context.Background())
 		}
-		if v.opts.CheckMerge == nil || !MergesApplicable {
-			v.add(m.Line, "[[merge]] is not supported yet by this relayout build: remove the entry (or turn it into moves) to apply the plan")
+		for _, msg := range check(m, v.t) {
+			v.add(m.Line, "%s", msg)
 		}
 	}
 }

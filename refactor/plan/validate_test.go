@@ -172,11 +172,30 @@ from = "src/app/backend/ws/server.py"
 to = "src/app/main.py"
 phase = 2
 `, []string{"7: target src/app/main.py already exists"}},
-		{"merge unsupported", `
+		{"merge checked by default", `
 [[merge]]
 from = ["src/app/backend/ws/server.py", "src/app/backend/ws/events.py"]
 to = "src/app/ws.py"
-`, []string{"2: [[merge]] is not supported yet"}},
+`, nil},
+		{"case-only collision with a staying file", `
+[[move]]
+from = "src/app/backend/ws/server.py"
+to = "src/app/API/server.py"
+`, []string{"2: src/app/API differs only in letter case from src/app/api"}},
+		{"case-only collision of two targets", `
+[[move]]
+from = "src/app/backend/auth/handler.py"
+to = "src/app/Server.py"
+
+[[move]]
+from = "src/app/backend/ws/events.py"
+to = "src/app/server.py"
+`, []string{"2: src/app/Server.py differs only in letter case from src/app/server.py"}},
+		{"case-only rename is fine", `
+[[move]]
+from = "src/app/backend/ws/server.py"
+to = "src/app/backend/ws/Server.py"
+`, nil},
 		{"every problem at once", `
 [[move]]
 from = "src/app/nope.py"
@@ -264,6 +283,64 @@ phase = 2
 		got := Applied(memFS(m), p.Phases())
 		if s := boolS(got[0]) + " " + boolS(got[1]); s != c.want {
 			t.Errorf("files %v: applied = %s, want %s", c.files, s, c.want)
+		}
+	}
+}
+
+// TestCheckCrossPhaseCycle: a plan whose second phase moves back what the
+// first moved (a → c, then c → a) is refused as a whole before anything is
+// applied, instead of half-applying and flipping on every re-run; once
+// every phase is applied, Check reports them applied with no problem.
+func TestCheckCrossPhaseCycle(t *testing.T) {
+	p, _ := Parse("relayout.toml", []byte(`
+[[move]]
+from = "a.py"
+to = "c.py"
+phase = 1
+
+[[move]]
+from = "c.py"
+to = "a.py"
+phase = 2
+`))
+	st := Check(memFS(map[string]string{"a.py": ""}), p, ValidateOptions{})
+	if len(st.Pending) != 2 || len(st.Problems) != 1 || !strings.Contains(st.Problems[0].String(), "relayout.toml:7: moves a.py back to where it started") {
+		t.Errorf("pending %d, problems %v", len(st.Pending), st.Problems)
+	}
+}
+
+// TestCheckApplied: after every phase is applied, Check reports them as
+// applied and finds no problem (plan --check used to say "source … does
+// not exist"); a phase that looks applied after a pending one is pending.
+func TestCheckApplied(t *testing.T) {
+	p, _ := Parse("relayout.toml", []byte(`
+[[move]]
+from = "a/x.py"
+to = "b/x.py"
+phase = 1
+
+[[move]]
+from = "d/y.py"
+to = "e/y.py"
+phase = 2
+`))
+	for _, c := range []struct {
+		files   []string
+		applied string
+		probs   int
+	}{
+		{[]string{"a/x.py", "d/y.py"}, "false false", 0},
+		{[]string{"b/x.py", "d/y.py"}, "true false", 0},
+		{[]string{"b/x.py", "e/y.py"}, "true true", 0},
+		{[]string{"a/x.py", "e/y.py"}, "false false", 1}, // phase 2 looks applied, phase 1 is not
+	} {
+		m := map[string]string{}
+		for _, f := range c.files {
+			m[f] = ""
+		}
+		st := Check(memFS(m), p, ValidateOptions{})
+		if s := boolS(st.Applied[0]) + " " + boolS(st.Applied[1]); s != c.applied || len(st.Problems) != c.probs {
+			t.Errorf("files %v: applied = %s, problems %v; want %s and %d problems", c.files, s, st.Problems, c.applied, c.probs)
 		}
 	}
 }

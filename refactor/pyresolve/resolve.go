@@ -223,3 +223,24 @@ func (r *Resolver) ResolveName(from, module string, level int, name string) (wor
 // IsTop reports whether name is a top-level package or module defined in
 // the workspace.
 func (r *Resolver) IsTop(name string) bool { return r.tops[name] }
+
+// AbsoluteName returns the absolute name importlib.import_module(rel,
+// pkg) imports: ".sub.mod" in "pkg" is "pkg.sub.mod", "..x" in "pkg.sub"
+// is "pkg.x". It returns false when rel climbs above pkg's top level or
+// is not relative.
+func AbsoluteName(rel, pkg string) (string, bool) {
+	rest := strings.TrimLeft(rel, ".")
+	level := len(rel) - len(rest)
+	if level == 0 || pkg == "" {
+		return "", false
+	}
+	comps := strings.Split(pkg, ".")
+	if level-1 >= len(comps) {
+		return "", false
+	}
+	base := strings.Join(comps[:len(comps)-(level-1)], ".")
+	if rest == "" {
+		return base, true
+	}
+	return base + "." + rest, true
+}

@@ -86,3 +86,22 @@ func TestResolve(t *testing.T) {
 		t.Errorf("ModuleOf accepted a non-identifier component")
 	}
 }
+
+func TestAbsoluteName(t *testing.T) {
+	for _, tc := range []struct {
+		rel, pkg, want string
+		ok             bool
+	}{
+		{".sub.mod", "pkg", "pkg.sub.mod", true},
+		{"..x", "pkg.sub", "pkg.x", true},
+		{".", "pkg", "pkg", true},
+		{"..x", "pkg", "", false},
+		{"abs", "pkg", "", false},
+		{".x", "", "", false},
+	} {
+		got, ok := AbsoluteName(tc.rel, tc.pkg)
+		if got != tc.want || ok != tc.ok {
+			t.Errorf("AbsoluteName(%q, %q) = %q, %v; want %q, %v", tc.rel, tc.pkg, got, ok, tc.want, tc.ok)
+		}
+	}
+}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/rogpeppe/go-internal/txtar"
 
+	"github.com/relayout/relayout/internal/testtool"
 	"github.com/relayout/relayout/refactor/config"
 	"github.com/relayout/relayout/refactor/edit"
 	"github.com/relayout/relayout/refactor/index"
@@ -125,7 +126,7 @@ func relayoutMoves(ctx context.Context, dir string, moves []move.Move) (*edit.Ch
 	if err != nil {
 		return nil, err
 	}
-	if _, err := edit.Apply(l.Root, fs, cs, edit.ApplyOptions{}); err != nil {
+	if _, err := edit.Apply(ctx, l.Root, fs, cs, edit.ApplyOptions{}); err != nil {
 		return cs, err
 	}
 	return cs, nil
@@ -158,28 +159,19 @@ func newPathOf(p string, moves []move.Move) string {
 	return p
 }
 
-// tscPath returns the tsc to run (RELAYOUT_TSC, else tsc on PATH), or
-// skips the test.
+// tscPath returns the tsc to run (RELAYOUT_TSC, else tsc on PATH); a
+// missing tsc skips locally and fails under CI (testtool).
 func tscPath(t testing.TB) string {
 	t.Helper()
-	if p := os.Getenv("RELAYOUT_TSC"); p != "" {
-		return p
-	}
-	p, err := exec.LookPath("tsc")
-	if err != nil {
-		t.Skip("tsc not found: set RELAYOUT_TSC or put tsc on PATH")
-	}
-	return p
+	return testtool.Find(t, "tsc", "RELAYOUT_TSC")
 }
 
 // tsPackage returns the directory of the `typescript` npm package
 // (RELAYOUT_TS_PKG, else derived from RELAYOUT_TSC or tsc on PATH), or
-// skips the test.
+// skips locally and fails under CI (testtool).
 func tsPackage(t testing.TB) string {
 	t.Helper()
-	if _, err := exec.LookPath("node"); err != nil {
-		t.Skip("node not found")
-	}
+	testtool.Find(t, "node", "")
 	if p := os.Getenv("RELAYOUT_TS_PKG"); p != "" {
 		return p
 	}
@@ -198,7 +190,7 @@ func tsPackage(t testing.TB) string {
 			return pkg
 		}
 	}
-	t.Skip("typescript package not found: set RELAYOUT_TS_PKG")
+	testtool.Missing(t, "typescript package not found: set RELAYOUT_TS_PKG")
 	return ""
 }
 

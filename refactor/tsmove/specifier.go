@@ -35,6 +35,45 @@ type rewriter struct {
 	// rootDirs caches whether the importer's config has rootDirs: 0
 	// unknown, 1 no, 2 yes.
 	rootDirs int
+	// usesAlias caches whether the file imports through a `paths` alias:
+	// 0 unknown, 1 no, 2 yes.
+	usesAlias int
+}
+
+// maxClimb is how many directories a rewritten relative specifier may
+// climb ("../../x" climbs two) before, in a file that already imports
+// through `paths` aliases, an alias reads better.
+const maxClimb = 2
+
+// fileUsesAlias reports whether the file has a reference that reaches its
+// target through a `paths` alias.
+func (rw *rewriter) fileUsesAlias() bool {
+	if rw.usesAlias == 0 {
+		rw.usesAlias = 1
+		for i := range rw.file.Imports {
+			imp := &rw.file.Imports[i]
+			if isTSRef(imp.Kind) && imp.Target.Status == workspace.Internal && imp.Kind != parsers.TSReferencePath {
+				if spec, _ := splitQuery(imp.Module); rw.classify(imp, spec) == kindPaths {
+					rw.usesAlias = 2
+					break
+				}
+			}
+		}
+	}
+	return rw.usesAlias == 2
+}
+
+// climbs counts the leading "../" of a relative specifier.
+func climbs(s string) int {
+	n := 0
+	for strings.HasPrefix(s, "../") || s == ".." {
+		n++
+		if s == ".." {
+			break
+		}
+		s = s[3:]
+	}
+	return n
 }
 
 func (rw *rewriter) warn(imp *index.Import, code, format string, args ...any) {
@@ -324,6 +363,13 @@ func (rw *rewriter) specifier(imp *index.Import, newT string) (string, string) {
 		}
 		if out == "" {
 			out = relative()
+		}
+		// A long climb in a file that already uses aliases: write what its
+		// author would, the alias.
+		if kind == kindRelative && imp.Kind != parsers.TSReferencePath && climbs(out) > maxClimb && rw.fileUsesAlias() {
+			if a := alias(true); a != "" {
+				out = a
+			}
 		}
 	}
 	if out == "" {

@@ -160,7 +160,7 @@ func TestTSCDemoFrontendFlatten(t *testing.T) {
 	}
 	want := map[string]string{
 		"web/app/experiments-new/page.tsx":               "@/components/experiments/ExperimentForm ../../components ../../lib/types @/lib/api",
-		"web/app/experiments/[id]/page.tsx":              "@/lib/api ../../../components/Card ../../../components/experiments/DeploymentPanel",
+		"web/app/experiments/[id]/page.tsx":              "@/lib/api @/components/Card @/components/experiments/DeploymentPanel", // aliases, like its own @/lib/api (issue 12.6)
 		"web/components/index.ts":                        "./ui/Button ./Card ./Card ./experiments/ExperimentTable ./experiments/ExperimentForm ./Logo",
 		"web/lib/hooks/useExperimentEvents.ts":           "../types ../api",
 		"web/components/experiments/DeploymentPanel.tsx": "@/components @/lib/api ../../lib/hooks/useExperimentEvents ../../lib/events @/lib/types",

@@ -1,11 +1,10 @@
 package tsresolve
 
 import (
-	"bufio"
-	"bytes"
 	"strings"
 
 	"github.com/bmatcuk/doublestar/v4"
+	"go.yaml.in/yaml/v3"
 
 	"github.com/relayout/relayout/refactor/workspace"
 )
@@ -296,30 +295,20 @@ func (w *workspaceGlobs) member(dir string) bool {
 	return false
 }
 
-// pnpmPackages reads the `packages` list of a pnpm-workspace.yaml (block
-// sequence of plain or quoted scalars; other YAML forms are ignored).
+// pnpmPackages reads the `packages` list of a pnpm-workspace.yaml, in
+// any YAML form (block or flow sequence, quoted or plain scalars). A
+// malformed file declares no packages.
 func pnpmPackages(data []byte) []string {
+	var doc struct {
+		Packages []string `yaml:"packages"`
+	}
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		return nil
+	}
 	var out []string
-	in := false
-	sc := bufio.NewScanner(bytes.NewReader(data))
-	for sc.Scan() {
-		line := sc.Text()
-		if i := strings.Index(line, " #"); i >= 0 {
-			line = line[:i]
-		}
-		trimmed := strings.TrimSpace(line)
-		if trimmed == "" || strings.HasPrefix(trimmed, "#") {
-			continue
-		}
-		if line[0] != ' ' && line[0] != '\t' && line[0] != '-' {
-			in = strings.HasPrefix(trimmed, "packages:")
-			continue
-		}
-		if v, ok := strings.CutPrefix(trimmed, "-"); in && ok {
-			v = strings.Trim(strings.TrimSpace(v), `"'`)
-			if v != "" {
-				out = append(out, v)
-			}
+	for _, p := range doc.Packages {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
 		}
 	}
 	return out

@@ -713,6 +713,10 @@ func TestWorkspaceGlobsLimitPackages(t *testing.T) {
 			"package.json":        `{"name": "root"}`,
 			"pnpm-workspace.yaml": "# monorepo\npackages:\n  - 'packages/*' # libs\n  - \"!packages/skip\"\ncatalog:\n  - react: 18\n",
 		},
+		"pnpm flow sequence": {
+			"package.json":        `{"name": "root"}`,
+			"pnpm-workspace.yaml": "packages: ['packages/*', \"!packages/skip\"]\n",
+		},
 	} {
 		files := map[string]string{
 			"tsconfig.json":                    `{}`,

@@ -2,6 +2,7 @@ package workspace
 
 import (
 	"fmt"
+	iofs "io/fs"
 	"os"
 	"path"
 	"path/filepath"
@@ -21,6 +22,16 @@ type FileSet interface {
 	ReadFile(rel string) ([]byte, error)
 	// Files returns every file path, sorted.
 	Files() []string
+}
+
+// DiskFiles is implemented by file sets whose files live on disk, so that
+// a cache can recognise unchanged files by size and modification time.
+type DiskFiles interface {
+	// Root is the absolute workspace root ("" when the set is not on disk).
+	Root() string
+	// Stat returns the file's metadata on disk; an error when the set does
+	// not read the file from disk (an overlaid or in-memory file).
+	Stat(rel string) (iofs.FileInfo, error)
 }
 
 // DiskSet is a FileSet over a Listing, reading contents from disk.
@@ -69,12 +80,24 @@ func (s *DiskSet) HasDir(rel string) bool {
 // Files implements FileSet.
 func (s *DiskSet) Files() []string { return s.files }
 
-// ReadFile implements FileSet.
+// ReadFile implements FileSet. Only regular files of at most MaxReadSize
+// bytes are read (see ReadRegular).
 func (s *DiskSet) ReadFile(rel string) ([]byte, error) {
 	if !s.isF[rel] {
 		return nil, fmt.Errorf("read %s: %w", rel, os.ErrNotExist)
 	}
-	return os.ReadFile(filepath.Join(s.root, filepath.FromSlash(rel)))
+	return readRegular(filepath.Join(s.root, filepath.FromSlash(rel)), rel, MaxReadSize)
+}
+
+// Root implements DiskFiles.
+func (s *DiskSet) Root() string { return s.root }
+
+// Stat implements DiskFiles.
+func (s *DiskSet) Stat(rel string) (iofs.FileInfo, error) {
+	if !s.isF[rel] || s.root == "" {
+		return nil, fmt.Errorf("stat %s: %w", rel, os.ErrNotExist)
+	}
+	return os.Stat(filepath.Join(s.root, filepath.FromSlash(rel)))
 }
 
 // MemSet is an in-memory FileSet (tests, and trees as they would be after
@@ -102,6 +125,14 @@ func (m *MemSet) ReadFile(rel string) ([]byte, error) {
 	return d, nil
 }
 
+// Root implements DiskFiles: an in-memory set is not on disk.
+func (m *MemSet) Root() string { return "" }
+
+// Stat implements DiskFiles: an in-memory set has no file on disk.
+func (m *MemSet) Stat(rel string) (iofs.FileInfo, error) {
+	return nil, fmt.Errorf("stat %s: in memory", rel)
+}
+
 // overlaySet is a FileSet whose listed files' contents may be replaced.
 type overlaySet struct {
 	FileSet
@@ -120,4 +151,21 @@ func (o *overlaySet) ReadFile(rel string) ([]byte, error) {
 		return c, nil
 	}
 	return o.FileSet.ReadFile(rel)
+}
+
+// Root implements DiskFiles.
+func (o *overlaySet) Root() string {
+	if d, ok := o.FileSet.(DiskFiles); ok {
+		return d.Root()
+	}
+	return ""
+}
+
+// Stat implements DiskFiles: an overlaid file is not read from disk.
+func (o *overlaySet) Stat(rel string) (iofs.FileInfo, error) {
+	d, ok := o.FileSet.(DiskFiles)
+	if _, over := o.over[rel]; over || !ok {
+		return nil, fmt.Errorf("stat %s: not on disk", rel)
+	}
+	return d.Stat(rel)
 }

@@ -11,6 +11,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io/fs"
 	"os"
@@ -30,7 +31,7 @@ var DefaultExcludes = []string{
 	".git", ".hg", ".svn", "node_modules", "__pycache__", ".venv", "venv",
 	".tox", ".nox", ".mypy_cache", ".pytest_cache", ".ruff_cache", ".next",
 	".nuxt", ".turbo", ".parcel-cache", "dist", "build", "out", "coverage",
-	".eggs", "site-packages", ".relayout-journal",
+	".eggs", "site-packages", ".relayout-journal", ".cache",
 }
 
 // OutputDirs are the DefaultExcludes that are build outputs by convention
@@ -86,7 +87,7 @@ type walker struct {
 	ctx      context.Context
 	root     string
 	opts     Options
-	patterns []gitignore.Pattern
+	patterns []ignoreRule
 	visiting map[string]bool // real paths of directories on the current path
 	out      *Listing
 }
@@ -112,7 +113,11 @@ func Walk(ctx context.Context, root string, opts Options) (*Listing, error) {
 	}
 	w := &walker{ctx: ctx, root: real, opts: opts, visiting: map[string]bool{}, out: &Listing{Root: real}}
 	if !opts.NoGitignore {
-		w.patterns = append(w.patterns, readIgnoreFile(filepath.Join(real, ".git", "info", "exclude"), nil)...)
+		ps, err := readIgnoreFile(filepath.Join(real, ".git", "info", "exclude"), nil)
+		if err != nil {
+			return nil, fmt.Errorf("walk %s: %w", root, err)
+		}
+		w.patterns = append(w.patterns, ps...)
 	}
 	if err := w.dir("", real); err != nil {
 		return nil, err
@@ -143,10 +148,13 @@ func (w *walker) dir(rel, real string) error {
 		if rel != "" {
 			domain = strings.Split(rel, "/")
 		}
-		w.patterns = append(w.patterns, readIgnoreFile(filepath.Join(w.root, filepath.FromSlash(rel), ".gitignore"), domain)...)
+		ps, err := readIgnoreFile(filepath.Join(w.root, filepath.FromSlash(rel), ".gitignore"), domain)
+		if err != nil {
+			return fmt.Errorf("walk: %w", err)
+		}
+		w.patterns = append(w.patterns, ps...)
 	}
 	defer func() { w.patterns = w.patterns[:saved] }()
-	matcher := gitignore.NewMatcher(w.patterns)
 
 	for _, e := range entries {
 		name := e.Name()
@@ -170,6 +178,10 @@ func (w *walker) dir(rel, real string) error {
 				w.note(child, fmt.Sprintf("unreadable symlink target: %v", err))
 				continue
 			}
+			if !st.IsDir() && !st.Mode().IsRegular() {
+				w.note(child, "symlink to a special file (pipe, device or socket) skipped")
+				continue
+			}
 			isDir = st.IsDir()
 			size = st.Size()
 			childReal = target
@@ -184,7 +196,7 @@ func (w *walker) dir(rel, real string) error {
 			}
 			size = info.Size()
 		}
-		if w.excluded(child, name, isDir, matcher) {
+		if w.excluded(child, name, isDir) {
 			continue
 		}
 		if isDir {
@@ -209,7 +221,7 @@ func (w *walker) isAncestorReal(real string) bool {
 	return real == w.root || w.visiting[real]
 }
 
-func (w *walker) excluded(rel, name string, isDir bool, m gitignore.Matcher) bool {
+func (w *walker) excluded(rel, name string, isDir bool) bool {
 	if !w.opts.NoDefaultExcludes && isDir {
 		for _, d := range DefaultExcludes {
 			if name == d {
@@ -234,10 +246,69 @@ func (w *walker) excluded(rel, name string, isDir bool, m gitignore.Matcher) boo
 			}
 		}
 	}
-	if len(w.patterns) > 0 && m.Match(strings.Split(rel, "/"), isDir) {
-		return true
+	return ignored(w.patterns, rel, isDir)
+}
+
+// ignoreRule is one compiled .gitignore line: the pattern and a literal
+// substring every path it matches contains, which rules most patterns out
+// with one substring search instead of a glob match per path component.
+type ignoreRule struct {
+	pattern gitignore.Pattern
+	literal string
+}
+
+// ignored reports whether the last rule matching rel (the rules of the
+// deepest .gitignore last, later lines after earlier ones) excludes it, as
+// gitignore.Matcher does.
+func ignored(rules []ignoreRule, rel string, isDir bool) bool {
+	var parts []string
+	for i := len(rules) - 1; i >= 0; i-- {
+		r := &rules[i]
+		if !strings.Contains(rel, r.literal) {
+			continue
+		}
+		if parts == nil {
+			parts = strings.Split(rel, "/")
+		}
+		if res := r.pattern.Match(parts, isDir); res != gitignore.NoMatch {
+			return res == gitignore.Exclude
+		}
 	}
 	return false
+}
+
+// requiredLiteral returns the longest run of literal characters within one
+// path component of a .gitignore pattern (outside wildcards, bracket
+// expressions and escapes, without the negation): any path the pattern
+// matches contains it. "" when the pattern has none.
+func requiredLiteral(line string) string {
+	line = strings.TrimSpace(line)
+	line = strings.TrimPrefix(line, "!")
+	best, cur := "", strings.Builder{}
+	flush := func() {
+		if cur.Len() > len(best) {
+			best = cur.String()
+		}
+		cur.Reset()
+	}
+	for i := 0; i < len(line); i++ {
+		switch c := line[i]; c {
+		case '*', '?', '\\', '/':
+			flush()
+			if c == '\\' {
+				i++ // the escaped character: not counted, to stay safe
+			}
+		case '[':
+			flush()
+			for i < len(line) && line[i] != ']' {
+				i++
+			}
+		default:
+			cur.WriteByte(c)
+		}
+	}
+	flush()
+	return best
 }
 
 func isPythonPackage(dir string) bool {
@@ -261,19 +332,28 @@ func within(root, p string) bool {
 	return strings.HasPrefix(p, root+string(filepath.Separator))
 }
 
-func readIgnoreFile(file string, domain []string) []gitignore.Pattern {
-	data, err := os.ReadFile(file)
-	if err != nil {
-		return nil
+// readIgnoreFile parses a .gitignore-style file; a missing one has no
+// patterns. It is read with ReadRegular: a pipe or a huge file is an error
+// rather than a hang.
+func readIgnoreFile(file string, domain []string) ([]ignoreRule, error) {
+	if st, err := os.Stat(file); err != nil || st.IsDir() {
+		return nil, nil // missing (or a directory, which git ignores too)
 	}
-	var ps []gitignore.Pattern
+	data, err := ReadRegular(file, MaxConfigSize)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	var ps []ignoreRule
 	sc := bufio.NewScanner(bytes.NewReader(data))
 	for sc.Scan() {
 		line := strings.TrimRight(sc.Text(), "\r")
 		if strings.HasPrefix(line, "#") || strings.TrimSpace(line) == "" {
 			continue
 		}
-		ps = append(ps, gitignore.ParsePattern(line, domain))
+		ps = append(ps, ignoreRule{pattern: gitignore.ParsePattern(line, domain), literal: requiredLiteral(line)})
 	}
-	return ps
+	return ps, nil
 }

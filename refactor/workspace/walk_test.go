@@ -48,6 +48,7 @@ func TestWalkIgnores(t *testing.T) {
 		"node_modules/p/index.js": "",
 		"pkg/__pycache__/a.pyc":   "",
 		".venv/lib/x.py":          "",
+		".cache/relayout/x.json":  "", // the user cache (XDG_CACHE_HOME) inside a workspace
 		"gen/skip/me.py":          "",
 		"gen/keep.py":             "",
 		"dist/bundle.js":          "",

@@ -79,6 +79,38 @@ local FILES = {
   ['use.py'] = 'from app.core.mod import v\nprint(v)\n',
 }
 
+-- Regular packages nested three deep around one module (step 6).
+local NESTED = {
+  ['api/__init__.py'] = '',
+  ['api/v1/__init__.py'] = '',
+  ['api/v1/routes/__init__.py'] = '',
+  ['api/v1/routes/users.py'] = 'def users():\n    return 7\n',
+  ['app.py'] = 'from api.v1.routes.users import users\n\nprint(users())\n',
+}
+
+-- snapshot lists every folder (trailing /) and file with its content below dir,
+-- sorted, skipping __pycache__ and Neovim's own files: two trees compare as strings.
+local function snapshot(dir)
+  local out = {}
+  local function walk(d, prefix)
+    local h = vim.loop.fs_scandir(d)
+    while h do
+      local name, typ = vim.loop.fs_scandir_next(h)
+      if not name then break end
+      local rel = prefix .. name
+      if typ == 'directory' then
+        if name ~= '__pycache__' then table.insert(out, rel .. '/'); walk(d .. '/' .. name, rel .. '/') end
+      else
+        local f = io.open(d .. '/' .. name); local text = f and f:read('*a') or '?'; if f then f:close() end
+        table.insert(out, rel .. ' = ' .. text)
+      end
+    end
+  end
+  walk(dir, '')
+  table.sort(out)
+  return table.concat(out, '\n')
+end
+
 local function too_deep(bufnr)
   return vim.tbl_filter(function(d)
     local code = d.code or (d.user_data and d.user_data.lsp and d.user_data.lsp.code)
@@ -221,10 +253,100 @@ local function main()
   end
   if not has_python then skip('python3 not installed: imports not run') end
 
-  for _, c in ipairs(relayout.clients()) do
-    if vim.fn.has('nvim-0.11') == 1 then c:stop() else c.stop() end
+  -- 6. a move that empties nested regular packages: the tree must be the CLI's
+  -- (the CLI runs on a copy taken before the move), empty folders and orphan
+  -- __init__.py files included
+  if can_move then
+    for rel, text in pairs(NESTED) do write(rel, text) end
+    local copy = vim.fn.tempname()
+    vim.fn.system({ 'cp', '-a', root, copy })
+    local out = vim.fn.system({ 'sh', '-c', 'cd "$1" && "$2" move api/v1/routes/users.py users.py', 'sh', copy, bin })
+    check(vim.v.shell_error == 0, 'the CLI made the reference move', out)
+    vim.cmd('edit api/v1/routes/users.py')
+    vim.cmd('RelayoutMove users.py')
+    vim.cmd('silent! wall')
+    local want, got = snapshot(copy), snapshot(root)
+    check(got == want, 'a move emptying nested folders leaves the CLI\'s tree', got .. '\n--- CLI:\n' .. want)
+    vim.fn.delete(copy, 'rf')
   end
+
+  -- 7. diagnostics after moves of files nobody opened: no diagnostic on a
+  -- buffer that no longer exists (vim.diagnostic.setqflist() failed with E92),
+  -- none on a file within the limit, and a move made in a shell is noticed
+  -- (the server watches the folder itself: Neovim < 0.10 cannot register watchers)
+  local function stale()
+    local out = {}
+    for _, d in ipairs(vim.diagnostic.get()) do
+      if d.source == 'relayout' then
+        local name = vim.api.nvim_buf_is_valid(d.bufnr) and vim.api.nvim_buf_get_name(d.bufnr) or nil
+        if not name then
+          table.insert(out, 'buffer ' .. d.bufnr .. ' (gone)')
+        elseif name:sub(1, #root + 1) == root .. '/' then
+          local rel = name:sub(#root + 2)
+          local _, slashes = rel:gsub('/', '')
+          if slashes <= 2 or not exists(rel) then table.insert(out, rel) end
+        end
+      end
+    end
+    return out
+  end
+  local settled = vim.wait(TIMEOUT, function() return #stale() == 0 end, 50)
+  check(settled, 'after the moves no diagnostic is left on a gone buffer, a moved-away path or a file within the limit',
+    vim.inspect(stale()))
+  local ok, err = pcall(vim.diagnostic.setqflist, { open = false })
+  check(ok, 'vim.diagnostic.setqflist() works after the moves', err)
+  write('x/y/z/outside.py', 'q = 1\n')
+  local deep_buf = vim.uri_to_bufnr(vim.uri_from_fname(path('x/y/z/outside.py')))
+  check(vim.wait(TIMEOUT, function() return #too_deep(deep_buf) > 0 end, 50), 'a file created in a shell is flagged')
+  vim.loop.fs_rename(path('x/y/z/outside.py'), path('outside.py'))
+  check(vim.wait(TIMEOUT, function() return #stale() == 0 and #too_deep(deep_buf) == 0 end, 50),
+    'a file moved in a shell loses its diagnostic', vim.inspect(stale()))
+
+  -- restart twice in a row (stop every client, reopen a file): one working client
+  local function stop_all()
+    for _, c in ipairs(relayout.clients()) do
+      if vim.fn.has('nvim-0.11') == 1 then c:stop() else c.stop() end
+    end
+  end
+  for _ = 1, 2 do
+    stop_all()
+    vim.wait(5000, function() return #relayout.clients() == 0 end, 20)
+    vim.cmd('edit! main.py')
+  end
+  check(vim.wait(TIMEOUT, function() return #relayout.clients() == 1 and relayout.clients()[1].initialized end, 20),
+    'after two restarts in a row one client runs', #relayout.clients())
+  local notes = vim.uri_to_bufnr(vim.uri_from_fname(path('docs/guide/deep/notes.md')))
+  check(vim.wait(TIMEOUT, function() return #too_deep(notes) > 0 end, 50), 'the restarted server publishes diagnostics')
+
+  stop_all()
   vim.wait(5000, function() return #relayout.clients() == 0 end, 50)
+
+  -- :help relayout (tags generated into a copy: the repository stays clean)
+  local docdir = vim.fn.tempname()
+  vim.fn.mkdir(docdir .. '/doc', 'p')
+  local plugin_doc = vim.api.nvim_get_runtime_file('doc/relayout.txt', false)[1]
+  check(plugin_doc ~= nil, 'doc/relayout.txt is on the runtimepath')
+  if plugin_doc then
+    vim.fn.writefile(vim.fn.readfile(plugin_doc), docdir .. '/doc/relayout.txt')
+    vim.cmd('helptags ' .. vim.fn.fnameescape(docdir .. '/doc'))
+    vim.opt.rtp:prepend(docdir)
+    local found = {}
+    for _, tag in ipairs({ 'relayout', 'relayout-install', ':RelayoutMove', 'relayout-setup' }) do
+      local okh = pcall(vim.cmd, 'help ' .. tag)
+      if okh and vim.fn.expand('%:t') == 'relayout.txt' then table.insert(found, tag) end
+      pcall(vim.cmd, 'helpclose')
+    end
+    check(#found == 4, ':help relayout, relayout-install, :RelayoutMove and relayout-setup open relayout.txt', vim.inspect(found))
+  end
+
+  -- 8. the server is missing: :RelayoutMove says it failed to start (not "open a file first")
+  relayout.setup({ cmd = { root .. '/no-such-relayout', 'serve' } })
+  write('missing/mod.py', 'm = 1\n')
+  vim.cmd('edit missing/mod.py')
+  local ok8, msg8 = relayout.move(path('missing/mod.py'), path('missing/moved.py'))
+  check(not ok8 and tostring(msg8):find('failed to start', 1, true) ~= nil and tostring(msg8):find('go install ./cmd/relayout', 1, true) ~= nil,
+    ':RelayoutMove says the server failed to start and how to install it', msg8)
+  check(exists('missing/mod.py'), 'nothing moved without a server')
 end
 
 local ok, err = xpcall(main, debug.traceback)

@@ -1,20 +1,29 @@
 // Drives a real VS Code workbench (code-server) with the relayout extension installed,
 // through headless Chromium (playwright-core). Started by run.sh, which sets:
 //   CS_URL (http://127.0.0.1:PORT), WS (the fixture workspace), OUT_DIR (screenshots),
-//   USER_DATA (code-server's user data dir, for the extension's log).
+//   USER_DATA (code-server's user data dir: settings and logs), RELAYOUT_BIN (the server).
 // Checks, as a user would see them:
-//   1. the workbench loads and the Problems panel shows relayout's too-deep diagnostic;
+//   1. with no file opened, the Problems panel shows relayout's too-deep diagnostic (the
+//      extension activates on the folder's contents);
 //   2. Quick Fix on a too-deep module offers "Move module and fix imports" and applying it
 //      moves the files and rewrites the imports — without VS Code's "refactoring changes"
 //      dialog (the server recognises the willRenameFiles echo of its own renames);
 //   3. "Relayout: Move Module…" asks for a path and moves a TypeScript module;
-//   4. an Explorer rename (F2) runs willRenameFiles and the import is fixed on disk;
-// after each move python3 runs the workspace's main.py.
+//   4. a move that empties nested packages leaves the tree `relayout move` leaves;
+//   5. an Explorer rename (F2) runs willRenameFiles and the import is fixed on disk;
+//   6. "Relayout: Restart Server" twice in a row leaves a working extension;
+//   7. a server that cannot be found gives one non-blocking notification with install
+//      instructions.
+// After each step: no error notification is shown (other than the one step 7 expects),
+// and no log holds "IGNORING workspace edit" or an extension-host error of relayout.
+// After each move python3 runs the workspace's main.py.
 'use strict';
 const cp = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
+const os = require('node:os');
 const { chromium } = require('playwright-core');
+const { snapshot, cliMoveIn } = require('../test/fixture');
 
 const CS_URL = process.env.CS_URL;
 const WS = process.env.WS;
@@ -50,13 +59,74 @@ async function until(fn, ms = 20000, what = 'condition') {
   while (Date.now() < end) { if (await fn()) return; await sleep(250); }
   throw new Error(`timeout waiting for ${what}`);
 }
-async function step(name, fn) {
+/** logLines returns the lines of every log file under USER_DATA/logs whose
+ * name matches fileRe and that match lineRe. */
+function logLines(fileRe, lineRe) {
+  const out = [];
+  const walk = (d) => {
+    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (fileRe.test(e.name)) {
+        for (const line of fs.readFileSync(p, 'utf8').split('\n')) if (lineRe.test(line)) out.push(`${e.name}: ${line}`);
+      }
+    }
+  };
+  try { walk(path.join(USER_DATA, 'logs')); } catch { /* no logs yet */ }
+  return out;
+}
+/** What a user would see go wrong: VS Code refusing an edit, the extension host
+ * failing in relayout's code (a command registered twice, an unhandled rejection). */
+function logProblems() {
+  return [
+    ...logLines(/\.log$/, /IGNORING workspace edit|Unable to delete non-empty folder/),
+    ...logLines(/^exthost\.log$/, /\[error\].*(relayout|Relayout)/),
+  ];
+}
+/** The error notifications on screen (toasts) and in the notification center. */
+async function errorNotifications() {
+  const items = page.locator('.notification-list-item:has(.codicon-error)');
+  const out = [];
+  for (let i = 0; i < (await items.count()); i++) out.push(((await items.nth(i).textContent()) || '').trim());
+  return [...new Set(out)];
+}
+let seenLogProblems = 0;
+async function step(name, fn, { expectError } = {}) {
   const t0 = Date.now();
-  try { await fn(); passed++; console.log(`PASS ${name} (${Date.now() - t0} ms)`); }
-  catch (e) {
+  try {
+    await fn();
+    await sleep(500);
+    const errs = (await errorNotifications()).filter((t) => !(expectError && expectError.test(t)));
+    if (errs.length) throw new Error(`error notification shown: ${errs.join(' | ').slice(0, 300)}`);
+    const probs = logProblems();
+    if (probs.length > seenLogProblems) {
+      const fresh = probs.slice(seenLogProblems);
+      seenLogProblems = probs.length;
+      throw new Error(`log: ${fresh.join(' | ').slice(0, 300)}`);
+    }
+    passed++; console.log(`PASS ${name} (${Date.now() - t0} ms)`);
+  } catch (e) {
     failed++; console.log(`FAIL ${name}: ${e.message.split('\n')[0]}`);
     await page?.screenshot({ path: path.join(OUT, `fail-${name.replace(/\W+/g, '_')}.png`) }).catch(() => {});
+    await palette('Notifications: Clear All Notifications').catch(() => {});
   }
+}
+/** setServerPath sets relayout.serverPath in the User settings as a user
+ * does: "Preferences: Open User Settings (JSON)", replace, save. The
+ * extension then restarts the server. */
+async function setServerPath(p) {
+  const file = path.join(USER_DATA, 'User', 'settings.json');
+  const cfg = JSON.parse(fs.readFileSync(file, 'utf8'));
+  cfg['relayout.serverPath'] = p;
+  await palette('Preferences: Open User Settings (JSON)');
+  await page.locator('.tabs-container .tab.active[aria-label*="settings.json"]').first().waitFor({ timeout: 15000 });
+  await page.evaluate((t) => navigator.clipboard.writeText(t), JSON.stringify(cfg, null, 2));
+  await page.locator('.editor-group-container.active .monaco-editor .view-lines').first().click();
+  await page.keyboard.press('Control+A');
+  await page.keyboard.press('Control+V');
+  await sleep(300);
+  await page.keyboard.press('Control+S');
+  await until(() => JSON.parse(fs.readFileSync(file, 'utf8'))['relayout.serverPath'] === p, 10000, 'settings.json saved');
 }
 async function palette(cmd) { // run a command by its title from the command palette
   const input = page.locator('.quick-input-widget input');
@@ -114,6 +184,7 @@ async function fileOpDialog(button, shot) {
   });
   try {
     const ctx = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+    await ctx.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: CS_URL });
     page = await ctx.newPage();
     page.on('pageerror', (e) => console.log('pageerror:', e.message.slice(0, 200)));
 
@@ -122,11 +193,15 @@ async function fileOpDialog(button, shot) {
       await page.locator('.monaco-workbench').waitFor({ timeout: 60000 });
       await page.locator('.explorer-folders-view .monaco-list-row').first().waitFor({ timeout: 60000 });
     });
-    await step('Problems shows relayout\'s too-deep diagnostic', async () => {
-      await openFile('pkg/sub/deep/util.py'); // activates the extension (onLanguage:python)
+    await step('Problems shows relayout\'s too-deep diagnostic without opening a file', async () => {
+      // No editor is open: the extension activates on the folder's contents
+      // (workspaceContains), and the server reports every file.
       await palette('View: Focus Problems');
       await page.locator('.markers-panel', { hasText: 'deeper than the limit of 2' }).first().waitFor({ timeout: 60000 });
+      const tabs = await page.locator('.tabs-container .tab').count();
+      if (tabs !== 0) throw new Error(`${tabs} editors open: the check needs none`);
       await page.screenshot({ path: path.join(OUT, '1-problems.png') });
+      await openFile('pkg/sub/deep/util.py');
     });
     await step('Quick Fix: Move module and fix imports, with no refactoring dialog', async () => {
       await page.locator('.monaco-editor .view-lines').first().click();
@@ -166,6 +241,32 @@ async function fileOpDialog(button, shot) {
       await until(() => read('web/src/index.ts').includes("/* é😀 */ import { button } from './button';"), 20000, 'index.ts rewritten');
       await page.screenshot({ path: path.join(OUT, '3-after-move-module.png') });
     });
+    await step('Relayout: Move Module… emptying nested packages leaves the CLI\'s tree', async () => {
+      const copy = fs.mkdtempSync(path.join(os.tmpdir(), 'relayout-e2e-cli-'));
+      try {
+        await palette('File: Save All');
+        fs.cpSync(WS, copy, { recursive: true });
+        const want = cliMoveIn(copy, 'api/v1/routes/users.py', 'users.py', process.env.RELAYOUT_BIN);
+        await openFile('api/v1/routes/users.py');
+        await palette('Relayout: Move Module');
+        const input = page.locator('.quick-input-widget input');
+        await input.waitFor({ state: 'visible' });
+        await until(async () => (await input.inputValue()) === 'api/v1/routes/users.py', 5000, 'the current path prefilled');
+        await input.fill('users.py');
+        await page.keyboard.press('Enter');
+        await until(() => exists('users.py') && !exists('api'), 30000, 'users.py moved and api/ removed');
+        await palette('File: Save All');
+        await until(() => JSON.stringify(snapshot(WS)) === JSON.stringify(want), 20000, 'the tree of `relayout move`')
+          .catch((e) => {
+            const got = snapshot(WS);
+            const diff = [...new Set([...Object.keys(got), ...Object.keys(want)])].filter((k) => got[k] !== want[k]);
+            throw new Error(`${e.message}: differs at ${diff.join(', ')}`);
+          });
+        await page.screenshot({ path: path.join(OUT, '3b-after-nested-move.png') });
+      } finally {
+        fs.rmSync(copy, { recursive: true, force: true });
+      }
+    });
     await step('Explorer rename (F2) → willRenameFiles → import fixed', async () => {
       await palette('View: Show Explorer');
       const row = (label) => page.locator(`.explorer-folders-view .monaco-list-row[aria-label^="${label}"]`).first();
@@ -201,6 +302,37 @@ async function fileOpDialog(button, shot) {
       if (!/notes\.md/.test(text)) throw new Error('the remaining too-deep file (docs/guide/deep/notes.md) should still be listed');
       await page.screenshot({ path: path.join(OUT, '5-problems-after.png') });
     });
+    await step('Relayout: Restart Server twice in a row leaves a working extension', async () => {
+      await palette('Relayout: Restart Server');
+      await palette('Relayout: Restart Server');
+      await sleep(3000);
+      await openFile('docs/guide/deep/notes.md');
+      await palette('Relayout: Move Module');
+      const input = page.locator('.quick-input-widget input');
+      await input.waitFor({ state: 'visible' });
+      await input.fill('docs/notes.md');
+      await page.keyboard.press('Enter');
+      await until(() => exists('docs/notes.md'), 30000, 'docs/notes.md moved by the restarted server');
+    });
+    await step('a missing server: one notification with install instructions, nothing blocked', async () => {
+      await palette('Notifications: Clear All Notifications');
+      await setServerPath('/nonexistent/relayout');
+      const toast = page.locator('.notification-list-item', { hasText: 'go install ./cmd/relayout' });
+      await toast.first().waitFor({ timeout: 20000 });
+      await sleep(1000);
+      const n = await toast.count();
+      const all = await errorNotifications();
+      if (all.length !== 1) throw new Error(`${all.length} error notifications: ${all.join(' | ').slice(0, 300)}`);
+      const text = (await toast.first().textContent()) || '';
+      if (/@latest/.test(text)) throw new Error(`suggests @latest: ${text}`);
+      if (!/Install Instructions/.test(text)) throw new Error(`no Install Instructions action: ${text}`);
+      await page.screenshot({ path: path.join(OUT, '7-server-missing.png') });
+      // The workbench is not blocked: the output channel opens.
+      await palette('Relayout: Show Output');
+      await page.locator('.part.panel').first().waitFor({ timeout: 10000 });
+      if (n !== 1) throw new Error(`${n} notifications about the missing server`);
+      await palette('Notifications: Clear All Notifications');
+    }, { expectError: /go install \.\/cmd\/relayout/ });
   } catch (e) {
     failed++; console.log(`FAIL driver: ${e.message.split('\n')[0]}`);
   } finally { await browser.close(); }

@@ -5,7 +5,7 @@
 #   editors/vscode/e2e/run.sh                 # or RELAYOUT_E2E_VSCODE=1 go test ./editors/
 # Needs editors/vscode/node_modules (npm ci) and Debian packages it installs when run as
 # root (chromium ripgrep build-essential pkg-config libsecret-1-dev libkrb5-dev curl).
-# Env: RELAYOUT_BIN (else go build), RELAYOUT_E2E_CACHE (code-server and playwright-core,
+# Env: RELAYOUT_E2E_SETUP_ONLY=1 (install, then stop), RELAYOUT_BIN (else go build), RELAYOUT_E2E_CACHE (code-server and playwright-core,
 # default ~/.cache/relayout-vscode-e2e), PORT (18080), CHROMIUM, OUT_DIR (screenshots).
 # The last line is "N passed, N failed"; exit 0 only when all passed.
 set -uo pipefail
@@ -53,6 +53,7 @@ if [[ ! -d $cache/pw/node_modules/playwright-core ]]; then
   (cd "$cache/pw" && t npm install --no-audit --no-fund --loglevel=error "playwright-core@$PW_VERSION") || die "playwright-core install failed"
 fi
 CS=$cache/cs/node_modules/.bin/code-server
+[[ -n ${RELAYOUT_E2E_SETUP_ONLY:-} ]] && { echo "setup done: $CS"; exit 0; }
 
 # 3. The server and the extension.
 T=$(mktemp -d "${TMPDIR:-/tmp}/relayout-vscode-e2e.XXXXXX")
@@ -67,7 +68,7 @@ fi
 
 # 4. Workspace (the protocol tests' fixture), settings, code-server.
 export WS OUT_DIR=${OUT_DIR:-$T/shots} CS_URL=http://127.0.0.1:$PORT
-WS=$(cd "$ext" && node -e 'console.log(require("./test/fixture").makeWorkspace())') || die "fixture"
+WS=$(cd "$ext" && node -e 'const f = require("./test/fixture"); console.log(f.makeWorkspace(f.NESTED))') || die "fixture"
 mkdir -p "$OUT_DIR" "$T/user/User" "$T/exts"
 cat > "$T/user/User/settings.json" <<JSON
 {
@@ -92,12 +93,21 @@ t "$CS" --user-data-dir "$T/user" --extensions-dir "$T/exts" --install-extension
   --disable-workspace-trust --disable-getting-started-override --ignore-last-opened \
   --user-data-dir "$T/user" --extensions-dir "$T/exts" "$WS" > "$T/code-server.log" 2>&1 &
 cs_pid=$!
-trap 'kill $cs_pid 2>/dev/null; wait $cs_pid 2>/dev/null' EXIT
+# Temp folders go when the run passes (RELAYOUT_KEEP_TMP=1 keeps them); a failed run
+# keeps them for the screenshots and logs and says where they are.
+cleanup() {
+  local rc=$?
+  kill $cs_pid 2>/dev/null; wait $cs_pid 2>/dev/null
+  if [[ $rc == 0 && -z ${RELAYOUT_KEEP_TMP:-} ]]; then rm -rf "$T" "$WS"; fi
+  exit $rc
+}
+trap cleanup EXIT
 for _ in $(seq 1 120); do curl -fsS "$CS_URL/healthz" >/dev/null 2>&1 && break; sleep 0.5; done
 curl -fsS "$CS_URL/healthz" >/dev/null 2>&1 || die "code-server did not start (log $T/code-server.log)"
 
 # 5. Drive it.
-export USER_DATA=$T/user
+export USER_DATA=$T/user RELAYOUT_BIN=$bin
 (cd "$here" && NODE_PATH=$cache/pw/node_modules timeout 600 node e2e.js); rc=$?
-echo "screenshots: $OUT_DIR; workspace: $WS; code-server log: $T/code-server.log" >&2
+[[ $rc == 0 && -z ${RELAYOUT_KEEP_TMP:-} ]] ||
+  echo "screenshots: $OUT_DIR; workspace: $WS; logs: $T/user/logs, $T/code-server.log" >&2
 exit $rc

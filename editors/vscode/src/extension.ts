@@ -4,10 +4,13 @@
 // Module…", which asks for a target path and runs the server's
 // `relayout.move` command. The server then sends workspace/applyEdit, which
 // vscode-languageclient applies as one undoable workspace edit.
+import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import {
+  CloseAction,
+  ErrorAction,
   ExecuteCommandRequest,
   LanguageClient,
   LanguageClientOptions,
@@ -23,8 +26,30 @@ export const SERVER_MOVE_COMMAND = 'relayout.move';
 const CLIENT_ID = 'relayout'; // also the prefix of the `relayout.trace.server` setting
 const CLIENT_NAME = 'Relayout';
 
+/** Where a user learns to install the server: the module is not published,
+ * so it is built from a clone (`go install ./cmd/relayout`). */
+export const INSTALL_URL = 'https://github.com/relayout/relayout#install';
+
 let client: LanguageClient | undefined;
 let output: vscode.LogOutputChannel | undefined;
+
+/** Lifecycle runs start/stop steps one at a time, in call order: a restart
+ * requested while another is under way waits for it, so two clients never
+ * overlap (a second client registering `relayout.move` while the first still
+ * holds it fails with "command 'relayout.move' already exists"). A step that
+ * fails does not break the chain. */
+export class Lifecycle {
+  private tail: Promise<void> = Promise.resolve();
+
+  run(step: () => Promise<void>): Promise<void> {
+    const next = this.tail.then(step, step);
+    this.tail = next.catch(() => undefined);
+    return next;
+  }
+}
+
+const lifecycle = new Lifecycle();
+let crashes: number[] = []; // when the running server stopped unexpectedly
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   output = vscode.window.createOutputChannel(CLIENT_NAME, { log: true });
@@ -39,19 +64,35 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       }
     }),
   );
-  await start();
+  // Not awaited: activation must not wait for the server (nor for a toast
+  // saying it cannot start).
+  void lifecycle.run(start);
 }
 
-export async function deactivate(): Promise<void> {
+export function deactivate(): Promise<void> {
+  return lifecycle.run(stop);
+}
+
+/** stop stops and disposes the client, then forgets it: its commands are
+ * unregistered before a new client may register them. */
+async function stop(): Promise<void> {
   const c = client;
-  client = undefined;
-  if (c && c.state !== State.Stopped) {
-    try {
-      await c.stop();
-    } catch (err) {
-      output?.warn(`stopping the server: ${err instanceof Error ? err.message : String(err)}`);
-    }
+  if (!c) {
+    return;
   }
+  try {
+    if (c.state !== State.Stopped) {
+      await c.stop();
+    }
+  } catch (err) {
+    output?.warn(`stopping the server: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  try {
+    await c.dispose();
+  } catch {
+    // already stopped
+  }
+  client = undefined;
 }
 
 /** serverCommand returns the binary and arguments from the settings. */
@@ -79,35 +120,97 @@ export function serverOptions(cfg: vscode.WorkspaceConfiguration): ServerOptions
   return { command, args };
 }
 
+/** findExecutable returns the file command names (looked up on PATH when it
+ * is a bare name), or undefined when there is no executable file there. */
+export function findExecutable(command: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const candidates = /[\\/]/.test(command)
+    ? [command]
+    : (env.PATH ?? '').split(path.delimiter).filter((d) => d !== '').map((d) => path.join(d, command));
+  const exts = process.platform === 'win32' ? (env.PATHEXT ?? '.EXE;.CMD;.BAT').split(';').concat(['']) : [''];
+  for (const c of candidates) {
+    for (const ext of exts) {
+      try {
+        const p = c + ext;
+        if (fs.statSync(p).isFile()) {
+          fs.accessSync(p, fs.constants.X_OK);
+          return p;
+        }
+      } catch {
+        // not here
+      }
+    }
+  }
+  return undefined;
+}
+
+/** startFailure tells the user, once and without blocking, that the server
+ * could not start, with an action opening the install instructions. */
+function startFailure(command: string, reason: string): void {
+  output?.error(`cannot start ${command}: ${reason}`);
+  void vscode.window
+    .showErrorMessage(
+      `Relayout: cannot start the language server "${command}" (${reason}). Build it from a clone of ` +
+        'the relayout repository with "go install ./cmd/relayout", or set "relayout.serverPath".',
+      'Install Instructions',
+      'Open Settings',
+      'Show Output',
+    )
+    .then((choice) => {
+      if (choice === 'Install Instructions') {
+        void vscode.env.openExternal(vscode.Uri.parse(INSTALL_URL));
+      } else if (choice === 'Open Settings') {
+        void vscode.commands.executeCommand('workbench.action.openSettings', 'relayout.serverPath');
+      } else if (choice === 'Show Output') {
+        output?.show(true);
+      }
+    });
+}
+
 async function start(): Promise<void> {
   const cfg = vscode.workspace.getConfiguration('relayout');
   const { command, args } = serverCommand(cfg);
-  const options = serverOptions(cfg);
+  if (!findExecutable(command)) {
+    startFailure(command, /[\\/]/.test(command) ? 'no executable file there' : 'not found on PATH');
+    return;
+  }
   const clientOptions: LanguageClientOptions = {
     // Every file on disk: depth is a property of the path, not of the language.
     documentSelector: [{ scheme: 'file' }],
     outputChannel: output,
+    // One message of ours instead of the client's own toasts.
+    initializationFailedHandler: () => false,
+    errorHandler: {
+      error: () => ({ action: ErrorAction.Shutdown, handled: true }),
+      closed: () => {
+        // A crash restarts the server, three times in three minutes at most
+        // (vscode-languageclient's default, without its toasts).
+        const now = Date.now();
+        crashes = crashes.filter((t) => now - t < 3 * 60 * 1000);
+        crashes.push(now);
+        if (crashes.length <= 3) {
+          output?.warn('the relayout server stopped unexpectedly; restarting it');
+          return { action: CloseAction.Restart, handled: true };
+        }
+        startFailure(command, 'it stopped 4 times in 3 minutes; see "Relayout: Show Output"');
+        return { action: CloseAction.DoNotRestart, handled: true };
+      },
+    },
   };
-  client = new LanguageClient(CLIENT_ID, CLIENT_NAME, options, clientOptions);
+  const c = new LanguageClient(CLIENT_ID, CLIENT_NAME, serverOptions(cfg), clientOptions);
+  client = c;
   try {
-    await client.start();
+    await c.start();
   } catch (err) {
-    const msg = err instanceof Error ? err.message : String(err);
-    output?.error(`failed to start ${command} ${args.join(' ')}: ${msg}`);
-    const choice = await vscode.window.showErrorMessage(
-      `Relayout: could not start the language server "${command}" (${msg}). ` +
-        'Install relayout (go install github.com/relayout/relayout/cmd/relayout@latest) or set "relayout.serverPath".',
-      'Open Settings',
-    );
-    if (choice === 'Open Settings') {
-      void vscode.commands.executeCommand('workbench.action.openSettings', 'relayout.serverPath');
-    }
+    startFailure(`${command} ${args.join(' ')}`, err instanceof Error ? err.message : String(err));
+    await stop();
   }
 }
 
-async function restart(): Promise<void> {
-  await deactivate();
-  await start();
+function restart(): Promise<void> {
+  return lifecycle.run(async () => {
+    await stop();
+    await start();
+  });
 }
 
 /** toSlashRel returns p relative to root with forward slashes, or undefined

@@ -24,12 +24,13 @@ function run(cmd, args) {
 
 /** loadBundle requires out/extension.js with a stand-in for the `vscode`
  * module (which only exists inside VS Code). */
-function loadBundle(folder) {
+function loadBundle(folder, extra = {}) {
   // vscode-languageclient subclasses VS Code's classes when it loads, so
   // every name not given here is a plain class.
   const given = {
-    workspace: { workspaceFolders: folder ? [{ uri: { fsPath: folder } }] : undefined },
     ProgressLocation: { Notification: 15 },
+    ...extra,
+    workspace: { workspaceFolders: folder ? [{ uri: { fsPath: folder } }] : undefined, ...(extra.workspace ?? {}) },
   };
   const fake = new Proxy(given, { get: (o, k) => (k in o ? o[k] : class {}) });
   const load = Module._load;
@@ -130,6 +131,110 @@ test('manifest: commands, settings and pins agree with the code', () => {
     '@types/vscode must not be newer than engines.vscode (vsce refuses)');
   const lock = fs.readFileSync(path.join(ext, 'package-lock.json'), 'utf8');
   assert.doesNotMatch(lock, /"resolved":/, 'package-lock.json names no registry host');
+});
+
+test('activation: on a folder holding relayout.toml, pyproject.toml, tsconfig.json, package.json, *.py or *.ts', () => {
+  // Without these VS Code activates on opening a file only, and the
+  // diagnostics of every file the README promises do not appear.
+  for (const glob of ['relayout.toml', 'pyproject.toml', 'tsconfig.json', 'package.json', '**/*.py', '**/*.ts']) {
+    assert.ok(pkg.activationEvents.includes(`workspaceContains:${glob}`), `activationEvents has workspaceContains:${glob}`);
+  }
+});
+
+test('relayout.serverPath can be set in User settings (code-server shows machine-scoped settings under Remote only)', () => {
+  const scope = pkg.contributes.configuration.properties['relayout.serverPath'].scope;
+  assert.equal(scope, 'application');
+});
+
+test('the bundle is minified', () => {
+  assert.match(pkg.scripts.build, /--minify\b/);
+  run('npm', ['run', '-s', 'build']);
+  const size = fs.statSync(path.join(ext, 'out', 'extension.js')).size;
+  assert.ok(size < 600 * 1024, `out/extension.js is ${size} bytes`);
+});
+
+/** fakeVSCode is enough of the vscode API for activate(): it records the
+ * commands registered and the messages shown. serverPath is the setting. */
+function fakeVSCode(serverPath) {
+  const rec = { commands: new Map(), errors: [], opened: [], pick: undefined };
+  const disposable = { dispose() {} };
+  const api = {
+    window: {
+      createOutputChannel: () => ({ ...disposable, error() {}, warn() {}, info() {}, show() {}, appendLine() {} }),
+      showErrorMessage: (msg, ...actions) => {
+        rec.errors.push({ msg, actions });
+        // The user has not answered yet: the extension must not wait.
+        return new Promise((res) => { rec.answer = res; });
+      },
+    },
+    commands: {
+      registerCommand: (id, fn) => { rec.commands.set(id, fn); return disposable; },
+      executeCommand: async () => undefined,
+    },
+    workspace: {
+      onDidChangeConfiguration: () => disposable,
+      getConfiguration: () => ({ get: (k) => ({ serverPath, logLevel: 'warn' })[k] }),
+    },
+    env: { openExternal: async (u) => { rec.opened.push(String(u)); return true; } },
+    Uri: { parse: (s) => s },
+  };
+  return { api, rec };
+}
+
+test('server missing: activation completes, one non-blocking toast whose action opens the install instructions', async () => {
+  const { api, rec } = fakeVSCode('/nonexistent/relayout');
+  const m = loadBundle('/ws', api);
+  const context = { subscriptions: [] };
+  await m.activate(context); // resolves although the toast is never answered
+  for (let i = 0; i < 20 && rec.errors.length === 0; i++) await new Promise((r) => setTimeout(r, 10));
+  assert.deepEqual([...rec.commands.keys()].sort(), ['relayout.moveModule', 'relayout.restartServer', 'relayout.showOutput']);
+  assert.equal(rec.errors.length, 1, `one toast: ${JSON.stringify(rec.errors)}`);
+  const [{ msg, actions }] = rec.errors;
+  assert.match(msg, /go install \.\/cmd\/relayout/);
+  assert.doesNotMatch(msg, /@latest/, 'the module is not published: @latest cannot work');
+  assert.ok(actions.includes('Install Instructions'), actions.join(', '));
+  rec.answer('Install Instructions');
+  await new Promise((r) => setTimeout(r, 10));
+  assert.deepEqual(rec.opened, [m.INSTALL_URL]);
+  assert.match(m.INSTALL_URL, /#install$/);
+  // Restart twice quickly: still one toast per start, no overlap, no throw.
+  await Promise.all([rec.commands.get('relayout.restartServer')(), rec.commands.get('relayout.restartServer')()]);
+  assert.equal(rec.errors.length, 3);
+  await m.deactivate();
+});
+
+test('restarts are serialised: a restart requested during another waits for it', async () => {
+  const m = loadBundle('/ws');
+  const lc = new m.Lifecycle();
+  const log = [];
+  let running = 0;
+  const step = (name, ms) => async () => {
+    running++;
+    assert.equal(running, 1, `${name} overlaps another step`);
+    log.push(`${name}:start`);
+    await new Promise((r) => setTimeout(r, ms));
+    log.push(`${name}:end`);
+    running--;
+  };
+  const failing = async () => { throw new Error('boom'); };
+  await Promise.allSettled([lc.run(step('stop1', 30)), lc.run(step('start1', 5)), lc.run(failing), lc.run(step('stop2', 1)), lc.run(step('start2', 1))]);
+  assert.deepEqual(log, ['stop1:start', 'stop1:end', 'start1:start', 'start1:end', 'stop2:start', 'stop2:end', 'start2:start', 'start2:end']);
+});
+
+test('findExecutable: a bare name on PATH, a path, nothing', () => {
+  const m = loadBundle('/ws');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'relayout-path-'));
+  try {
+    const exe = path.join(dir, 'relayout');
+    fs.writeFileSync(exe, '#!/bin/sh\n', { mode: 0o755 });
+    fs.writeFileSync(path.join(dir, 'plain'), '', { mode: 0o644 });
+    assert.equal(m.findExecutable('relayout', { PATH: `/nonexistent${path.delimiter}${dir}` }), exe);
+    assert.equal(m.findExecutable(exe, { PATH: '' }), exe);
+    assert.equal(m.findExecutable('relayout', { PATH: '/nonexistent' }), undefined);
+    if (process.platform !== 'win32') assert.equal(m.findExecutable(path.join(dir, 'plain'), {}), undefined);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test('vsce package: a .vsix holding the bundle and no node_modules', (t) => {

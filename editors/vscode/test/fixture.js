@@ -39,6 +39,17 @@ const FILES = {
   'docs/guide/deep/notes.md': '# Notes\n',
 };
 
+/** NESTED are regular packages nested three deep around one module: moving
+ * users.py out empties api/v1/routes, api/v1 and api (orphan __init__.py
+ * files are deleted), the case where VS Code ignored the whole edit. */
+const NESTED = {
+  'api/__init__.py': '',
+  'api/v1/__init__.py': '',
+  'api/v1/routes/__init__.py': '',
+  'api/v1/routes/users.py': 'def users():\n    return 7\n',
+  'app.py': 'from api.v1.routes.users import users\n\nprint(users())\n',
+};
+
 /** makeWorkspace writes FILES (plus extra) into a new temp folder (or a
  * folder dirName inside it) and returns its real path (macOS /tmp is a
  * symlink). */
@@ -93,6 +104,44 @@ function tree(root) {
   return out.sort();
 }
 
+/** snapshot maps every file under root (slash-separated, __pycache__
+ * skipped) to its content, and lists every directory (with a trailing
+ * slash), so two trees compare byte for byte, empty folders included. */
+function snapshot(root) {
+  const out = {};
+  const walk = (d) => {
+    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+      const p = path.join(d, e.name);
+      const rel = path.relative(root, p).split(path.sep).join('/');
+      if (e.isDirectory()) {
+        if (e.name === '__pycache__') continue;
+        out[`${rel}/`] = '';
+        walk(p);
+      } else out[rel] = fs.readFileSync(p, 'utf8');
+    }
+  };
+  walk(root);
+  return out;
+}
+
+/** cliMove runs `relayout move from to` on a fresh copy of the fixture
+ * (plus extra) and returns its snapshot: what the editors must leave. */
+function cliMove(extra, from, to) {
+  const root = makeWorkspace(extra);
+  try {
+    return cliMoveIn(root, from, to);
+  } finally {
+    fs.rmSync(root, { recursive: true, force: true });
+  }
+}
+
+/** cliMoveIn runs `relayout move from to` in root (a copy the caller owns)
+ * and returns its snapshot. */
+function cliMoveIn(root, from, to, bin = relayoutBinary()) {
+  cp.execFileSync(bin, ['move', from, to], { cwd: root, stdio: 'pipe' });
+  return snapshot(root);
+}
+
 const hasPython = cp.spawnSync('python3', ['--version']).status === 0;
 
-module.exports = { FILES, MAX, makeWorkspace, level, relayoutBinary, runMain, tree, hasPython, repoRoot };
+module.exports = { FILES, NESTED, MAX, makeWorkspace, level, relayoutBinary, runMain, tree, snapshot, cliMove, cliMoveIn, hasPython, repoRoot };

@@ -304,7 +304,9 @@ function startServer(argv, { env = process.env, cwd, logFile } = {}) {
         c.participantCalls.push({ files, result });
         if (result) await c.applyWorkspaceEdit(result, { participants: false });
       }
-      for (const ch of group) {
+      for (let k = 0; k < group.length; k++) {
+        const ch = group[k];
+        if (ch.kind === 'delete' && group[k - 1]?.kind !== 'delete') validateDeletes(group.slice(k));
         await applyFileOperation(ch, summary);
         summary.order.push(ch.kind);
       }
@@ -360,6 +362,23 @@ function startServer(argv, { env = process.env, cwd, logFile } = {}) {
       await conn.sendNotification(P.DidSaveTextDocumentNotification.type, { textDocument: { uri: u } });
     }
     if (!summary.changed.includes(u)) summary.changed.push(u);
+  }
+
+  /** validateDeletes checks a run of consecutive deletes before any is
+   * performed, as VS Code does: a folder deleted without recursive must be
+   * empty before the run starts, else VS Code logs "Unable to delete
+   * non-empty folder" and IGNORES the whole workspace edit. */
+  function validateDeletes(run) {
+    for (const ch of run) {
+      if (ch.kind !== 'delete') break;
+      const p = fsPath(ch.uri);
+      const o = ch.options ?? {};
+      if (!fs.existsSync(p)) {
+        if (!o.ignoreIfNotExists) throw new Error(`delete: ${p} does not exist`);
+      } else if (fs.statSync(p).isDirectory() && !o.recursive && fs.readdirSync(p).length > 0) {
+        throw new Error(`Unable to delete non-empty folder ${p}: IGNORING workspace edit`);
+      }
+    }
   }
 
   async function applyFileOperation(ch, summary) {

@@ -11,7 +11,7 @@ const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const path = require('node:path');
 const { startServer, kindOf, uri, fsPath } = require('./lsp-client');
-const { makeWorkspace, level, relayoutBinary, runMain, tree, hasPython, MAX, FILES } = require('./fixture');
+const { makeWorkspace, level, relayoutBinary, runMain, tree, snapshot, cliMove, hasPython, MAX, FILES, NESTED } = require('./fixture');
 
 // "Move module and fix imports: a → b", optionally followed by where the move
 // comes from: "(suggested: …)" or "(plan phase N, relayout.toml:L)".
@@ -152,6 +152,39 @@ test('diagnostics: too-deep on Python, TypeScript and any other file; none on sh
   await s.c.open(s.abs('pkg/sub/deep/util.py'));
   await new Promise((res) => setTimeout(res, 300));
   assert.equal(s.tooDeep('pkg/sub/deep/util.py').length, 1, 'still reported once after didOpen');
+});
+
+test('a folder opened without opening a file gets every file\'s diagnostics', async (t) => {
+  // VS Code activates the extension on the folder's contents (workspaceContains)
+  // and sends no didOpen until the user opens something.
+  const s = await session(t);
+  assert.equal(s.c.docs.size, 0, 'no document is open');
+  const deep = ['pkg/sub/deep/util.py', 'web/src/lib/deep/button.ts', 'docs/guide/deep/notes.md'];
+  await s.c.waitFor(() => deep.every((r) => s.tooDeep(r).length > 0), `too-deep diagnostics for ${deep.join(', ')} with no file open`);
+});
+
+test('restarting twice in a row: each old server exits, the last one serves the folder', async (t) => {
+  // What "Relayout: Restart Server" twice quickly does: shutdown/exit, start, again.
+  const root = makeWorkspace();
+  t.after(() => fs.rmSync(root, { recursive: true, force: true }));
+  const start = async () => {
+    const c = startServer([relayoutBinary(), 'serve', '--log-level', 'warn'], { cwd: root });
+    await c.initialize(root);
+    return c;
+  };
+  const first = await start();
+  const stopFirst = first.shutdown();
+  const second = await start();
+  const stopSecond = second.shutdown();
+  const third = await start();
+  t.after(() => third.shutdown());
+  await Promise.all([stopFirst, stopSecond]);
+  for (const [name, c] of [['first', first], ['second', second]]) {
+    const { code } = await c.exited;
+    assert.equal(code, 0, `the ${name} server exited cleanly`);
+  }
+  const u = uri(path.join(root, 'pkg/sub/deep/util.py'));
+  await third.waitFor(() => (third.diagnostics.get(u) ?? []).some((d) => d.code === 'too-deep'), 'the last server publishes');
 });
 
 test('diagnostics follow a file the user moved (didRenameFiles): no stale entry for the old path', async (t) => {
@@ -341,6 +374,31 @@ test('executeCommand relayout.move: the server sends workspace/applyEdit and the
   assert.ok(!s.exists(from) && s.exists(to), tree(s.root).join(' '));
   assert.equal(runMain(s.root), EXPECTED_OUTPUT);
   await waitDiagnosticsFollow(s, from, to);
+});
+
+// A move that empties nested folders: VS Code validates a run of deletes
+// before performing any, so one delete per emptied folder (or a file delete
+// followed by its folder's) makes it ignore the whole edit. The tree must be
+// the CLI's, byte for byte.
+
+for (const [from, to] of [['api/v1/routes/users.py', 'users.py'], ['api', 'service/api']]) test(`executeCommand relayout.move ${from} → ${to}: emptying nested folders, applied like VS Code, tree identical to the CLI`, async (t) => {
+  const s = await session(t, { extra: NESTED });
+  if (skipUnless(t, s.c.commands().includes('relayout.move'), 'the relayout.move command')) return;
+  const res = await s.c.request(s.c.P.ExecuteCommandRequest.type, {
+    command: 'relayout.move',
+    arguments: [uri(s.root), from, to],
+  });
+  assert.equal(s.c.applyEdits.length, 1, 'exactly one workspace/applyEdit');
+  assert.ok(res && res.applied === true, `the command reports success: ${JSON.stringify(res)}`);
+  assert.doesNotMatch(res.message ?? '', /\b1 files\b/, 'plural agrees with the count');
+  const deletes = s.c.applyEdits[0].edit.documentChanges.filter((ch) => ch.kind === 'delete');
+  for (const a of deletes) {
+    for (const b of deletes) {
+      assert.ok(a === b || !fsPath(b.uri).startsWith(fsPath(a.uri) + path.sep), `deletes ${a.uri} and ${b.uri} inside it`);
+    }
+  }
+  assert.deepEqual(snapshot(s.root), cliMove(NESTED, from, to), 'the editor leaves the CLI\'s tree');
+  assert.ok(!s.exists('api'), 'the emptied folders are gone');
 });
 
 test('executeCommand relayout.move: a move that cannot be made changes nothing and says why', async (t) => {

@@ -7,3 +7,13 @@
   arguments: (argument_list
     .
     (string) @call.arg)) @call.expr
+
+; patch(target="a.b.c") and the like: the keyword form of the same
+; argument.
+(call
+  function: [(identifier) (attribute)] @call.func
+  arguments: (argument_list
+    (keyword_argument
+      name: (identifier) @_kw
+      value: (string) @call.arg)
+    (#eq? @_kw "target"))) @call.expr

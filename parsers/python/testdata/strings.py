@@ -37,3 +37,18 @@ def test_it(m_third, m_other, m_client):
     with patch("app.ctx.manager") as p:
         pass
     patcher = mock.patch("app.started")
+
+
+# pytest-mock, patch.multiple, target=, monkeypatch, import_module with a package.
+def test_more(mocker, monkeypatch):
+    mocker.patch("app.pm.one")
+    mocker.patch.multiple("app.pm.multi", a=1)
+    patch.multiple("app.pm.multi2", b=2)
+    patch(target="app.pm.kw")
+    mock.patch(new=1, target="app.pm.kw2")
+    monkeypatch.setattr("app.pm.attr", 1)
+    monkeypatch.delattr("app.pm.gone")
+    monkeypatch.setattr(obj, "not.this", 1)
+    importlib.import_module(".sub.mod", "app.pkg")
+    import_module("..up", package="app.pkg.inner")
+    mocker.patch.object(obj, "not.this.either")

@@ -109,6 +109,12 @@ function M.client_config(opts)
     root_markers = o.root_markers,
     capabilities = M.capabilities(o.capabilities),
     on_attach = o.on_attach,
+    on_init = function() M.start_error = nil end,
+    on_exit = function(code, signal)
+      if code ~= 0 and signal == 0 then
+        M.start_error = string.format('the relayout server (%s) exited with code %d (see :LspLog)', o.cmd[1], code)
+      end
+    end,
   }
   if has('nvim-0.11') then
     -- 0.11 starts a client without a root when no marker matches; relayout needs a
@@ -160,12 +166,23 @@ end
 
 local by_root = {} -- 0.7: client id per root
 
+--- Why the server could not be started or stopped early, if it could not
+--- (nil while it runs): :RelayoutMove says so instead of "open a file first".
+M.start_error = nil
+
 --- Starts (or reuses) the client for bufnr's root and attaches it.
 function M.attach(bufnr)
   bufnr = (bufnr == nil or bufnr == 0) and vim.api.nvim_get_current_buf() or bufnr
   local fname = vim.api.nvim_buf_get_name(bufnr)
   if fname == '' or vim.bo[bufnr].buftype ~= '' then return end
   local o = M.opts
+  if vim.fn.executable(o.cmd[1]) == 0 then
+    local msg = string.format('cannot start the relayout server: %q is not an executable on PATH; '
+      .. 'build it with `go install ./cmd/relayout` in a clone of relayout (:help relayout-install)', o.cmd[1])
+    if M.start_error ~= msg then vim.notify('relayout: ' .. msg, vim.log.levels.ERROR) end
+    M.start_error = msg
+    return
+  end
   local cfg = M.client_config(o)
   cfg.root_dir = M.find_root(fname, o.root_markers)
   cfg.filetypes, cfg.root_markers = nil, nil
@@ -263,6 +280,10 @@ function M.move(from, to, opts)
     handled = handled or (ops and ops.willRename) or vim.tbl_contains(cmds, 'relayout.move')
   end
   if not handled and not opts.force then
+    if #clients == 0 and M.start_error then
+      return fail('the relayout server failed to start, so imports cannot be fixed: ' .. M.start_error
+        .. '; :RelayoutMove! moves it anyway')
+    end
     return fail('no running relayout server for ' .. from .. ' can fix its imports (open a Python or TypeScript '
       .. 'file of the workspace first); :RelayoutMove! moves it anyway')
   end
@@ -270,7 +291,19 @@ function M.move(from, to, opts)
     local caps = client.server_capabilities or client.resolved_capabilities or {}
     local ops = caps.workspace and caps.workspace.fileOperations
     local cmds = caps.executeCommandProvider and caps.executeCommandProvider.commands or {}
-    if ops and ops.willRename and not native_file_operations() then
+    if vim.tbl_contains(cmds, 'relayout.move') and not renamed_by_server then
+      -- The server moves the file itself through workspace/applyEdit: one edit holding
+      -- the renames, the import fixes and the deletions (orphan __init__.py files,
+      -- emptied folders), the same as VS Code's Move Module and the CLI.
+      local root = client.config.root_dir
+      local r = request_sync(client, 'workspace/executeCommand', {
+        command = 'relayout.move', arguments = { vim.uri_from_fname(root), from, to },
+      }, o.timeout_ms, 0)
+      if not r or r.err or (type(r.result) == 'table' and r.result.applied == false) then
+        return fail('the move failed: ' .. vim.inspect(r and (r.err or r.result.message)))
+      end
+      renamed_by_server = true
+    elseif ops and ops.willRename and not native_file_operations() and not renamed_by_server then
       local r, err = request_sync(client, 'workspace/willRenameFiles', { files = files }, o.timeout_ms, 0)
       if not r or r.err then
         return fail('the server failed to prepare the move, nothing changed: ' .. vim.inspect((r and r.err) or err))
@@ -280,16 +313,6 @@ function M.move(from, to, opts)
         vim.lsp.util.apply_workspace_edit(r.result, client.offset_encoding or 'utf-16')
         updated = updated + #(r.result.documentChanges or vim.tbl_keys(r.result.changes or {}))
       end
-    elseif vim.tbl_contains(cmds, 'relayout.move') and not renamed_by_server then
-      -- No willRename: the server moves the file itself through workspace/applyEdit.
-      local root = client.config.root_dir
-      local r = request_sync(client, 'workspace/executeCommand', {
-        command = 'relayout.move', arguments = { vim.uri_from_fname(root), from, to },
-      }, o.timeout_ms, 0)
-      if not r or r.err or (type(r.result) == 'table' and r.result.applied == false) then
-        return fail('the move failed: ' .. vim.inspect(r and (r.err or r.result.message)))
-      end
-      renamed_by_server = true
     end
   end
   if not renamed_by_server then
@@ -308,8 +331,10 @@ function M.move(from, to, opts)
       end
     end
   end
-  vim.notify(string.format('relayout: moved %s -> %s (%d files updated)', vim.fn.fnamemodify(from, ':~:.'),
-    vim.fn.fnamemodify(to, ':~:.'), updated), vim.log.levels.INFO)
+  if not renamed_by_server then -- else the server said what it did (window/showMessage)
+    vim.notify(string.format('relayout: moved %s -> %s (%d %s updated)', vim.fn.fnamemodify(from, ':~:.'),
+      vim.fn.fnamemodify(to, ':~:.'), updated, updated == 1 and 'file' or 'files'), vim.log.levels.INFO)
+  end
   return true
 end
 
@@ -333,17 +358,39 @@ function M.create_commands()
     { nargs = '+', bang = true, complete = 'file', desc = 'Move a file or folder and fix its imports (relayout)' })
 end
 
+--- Drops the diagnostics of buffers that no longer exist. A workspace edit's
+--- rename wipes the old path's buffer (Neovim made one for each file with a
+--- diagnostic), but Neovim < 0.10 keeps its diagnostics, and
+--- vim.diagnostic.setqflist() then fails with "E92: Buffer N not found".
+function M.prune_diagnostics()
+  local gone = {}
+  for _, d in ipairs(vim.diagnostic.get()) do
+    if not vim.api.nvim_buf_is_valid(d.bufnr) then
+      gone[d.bufnr] = gone[d.bufnr] or {}
+      gone[d.bufnr][d.namespace] = true
+    end
+  end
+  for bufnr, namespaces in pairs(gone) do
+    for ns in pairs(namespaces) do pcall(vim.diagnostic.reset, ns, bufnr) end
+  end
+end
+
 function M.setup(opts)
   M.opts = vim.tbl_deep_extend('force', M.defaults, opts or {})
   local o = M.opts
   if o.compat then M.install_compat() end
   M.create_commands()
+  local group = vim.api.nvim_create_augroup('relayout', { clear = true })
+  vim.api.nvim_create_autocmd('BufWipeout', {
+    group = group,
+    -- the buffer is still valid while its BufWipeout runs
+    callback = function() vim.schedule(M.prune_diagnostics) end,
+  })
   if vim.lsp.config and vim.lsp.enable then -- 0.11+
     vim.lsp.config(o.name, M.client_config(o))
     vim.lsp.enable(o.name)
     return
   end
-  local group = vim.api.nvim_create_augroup('relayout', { clear = true })
   vim.api.nvim_create_autocmd('FileType', {
     group = group,
     pattern = o.filetypes,

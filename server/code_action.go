@@ -156,7 +156,7 @@ func suggestedMoves(c *actionContext) []offer {
 	if !c.ws.Listing.Has(sg.move.From) {
 		// A directory move: say so, since it moves more than this file,
 		// and offer to move the file alone to where it would go.
-		if routeSafe(c.ws.Listing.Files, sg.move.From, sg.move.To) {
+		if meaningKept(c.ws, sg.move.From, sg.move.To) {
 			out = append(out, offer{
 				title:     movePackageTitle + sg.move.From + " → " + sg.move.To + suffix,
 				moves:     []move.Move{{From: sg.move.From, To: sg.move.To}},
@@ -165,7 +165,7 @@ func suggestedMoves(c *actionContext) []offer {
 			})
 		}
 		to := path.Join(sg.move.To, strings.TrimPrefix(c.rel, sg.move.From+"/"))
-		if routeSafe(c.ws.Listing.Files, c.rel, to) && !c.ws.Listing.Has(to) {
+		if !c.ws.Listing.Has(to) && meaningKept(c.ws, c.rel, to) {
 			out = append(out, offer{
 				title: moveTitle + c.rel + " → " + to + suffix,
 				moves: []move.Move{{From: c.rel, To: to}},
@@ -174,7 +174,7 @@ func suggestedMoves(c *actionContext) []offer {
 		}
 		return out
 	}
-	if !routeSafe(c.ws.Listing.Files, sg.move.From, sg.move.To) {
+	if !meaningKept(c.ws, sg.move.From, sg.move.To) {
 		return nil
 	}
 	return []offer{{

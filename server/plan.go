@@ -16,6 +16,7 @@ import (
 
 	"github.com/relayout/relayout/parsers"
 	"github.com/relayout/relayout/refactor"
+	"github.com/relayout/relayout/refactor/conventions"
 	"github.com/relayout/relayout/refactor/plan"
 	"github.com/relayout/relayout/refactor/workspace"
 )
@@ -187,6 +188,26 @@ func routeSafe(files []workspace.Entry, from, to string) bool {
 		}
 	}
 	return true
+}
+
+// meaningKept reports whether moving from → to (a file or a directory of
+// ws) keeps every framework meaning refactor/conventions pins (routes,
+// collected tests, framework folders, shadowing) and every Next.js route
+// (routeSafe).
+func meaningKept(ws *refactor.Workspace, from, to string) bool {
+	if !routeSafe(ws.Listing.Files, from, to) {
+		return false
+	}
+	moves := map[string]string{}
+	for _, f := range ws.Listing.Files {
+		switch {
+		case f.Path == from:
+			moves[f.Path] = to
+		case strings.HasPrefix(f.Path, from+"/"):
+			moves[f.Path] = to + f.Path[len(from):]
+		}
+	}
+	return len(conventions.Diff(ws.FileSet(), moves)) == 0
 }
 
 // suggestion is the generated plan entry that moves one file, with the

@@ -14,6 +14,7 @@ import (
 	"github.com/relayout/relayout/demo"
 	"github.com/relayout/relayout/refactor"
 	"github.com/relayout/relayout/refactor/config"
+	"github.com/relayout/relayout/refactor/conventions"
 	"github.com/relayout/relayout/refactor/index"
 	"github.com/relayout/relayout/refactor/plan"
 )
@@ -30,7 +31,8 @@ whole story on it, reporting each step as PASS, FAIL or SKIP:
   2. plan       import the shipped seed-style plan (restructuring-plan.md) into
                 relayout.toml and validate it; show the generated plan too
   3. apply      apply the plan phase by phase (with --update-strings)
-  4. recheck    0 violations and 0 unresolved imports
+  4. recheck    0 violations and 0 unresolved imports; the Next.js route
+                table and the collected tests are the same as before
   5. python     python3 imports every module and the unit tests pass
                 (PYTHONPATH=src; skipped without python3)
   6. tsc        tsc --noEmit -p <frontend> (tsc from $RELAYOUT_TSC or PATH;
@@ -94,6 +96,29 @@ type demoRun struct {
 	root  string
 	cache *index.Cache
 	steps []demoStep
+	// routes and tests are the route table and the collected tests
+	// before the plan (refactor/conventions).
+	routes, tests []string
+}
+
+// meanings returns what frameworks and test runners find by path in the
+// workspace: the Next.js routes ("page /experiments/[id]") and the
+// collected test modules (by name).
+func (d *demoRun) meanings() (routes, tests []string) {
+	ws, err := refactor.Open(d.e.ctx, d.root)
+	if err != nil {
+		return nil, nil
+	}
+	m := conventions.Detect(ws.FileSet())
+	for _, r := range m.Routes() {
+		routes = append(routes, r.String())
+	}
+	for _, t := range m.Tests() {
+		tests = append(tests, path.Base(t))
+	}
+	sort.Strings(routes)
+	sort.Strings(tests)
+	return routes, tests
 }
 
 func (d *demoRun) step(name, status, format string, args ...any) {
@@ -141,6 +166,8 @@ func (d *demoRun) run() {
 		}
 		d.step("check", "PASS", "%d files deeper than %d levels (deepest: level %d); every import resolves", len(rep.Violations), rep.Max, deepest)
 	}
+	d.routes, d.tests = d.meanings()
+	fmt.Fprintf(e.stdout, "  route table (%d routes): %s\n", len(d.routes), strings.Join(d.routes, ", "))
 
 	// 2. plan
 	d.header(2, "plan: import the seed-style plan, and the generated one")
@@ -219,6 +246,13 @@ func (d *demoRun) run() {
 		d.step("recheck", "FAIL", "%d violations, %d unresolved imports", len(rep.Violations), len(rep.Unresolved))
 	default:
 		d.step("recheck", "PASS", "0 violations, 0 unresolved imports")
+	}
+	routes, tests := d.meanings()
+	fmt.Fprintf(e.stdout, "  route table (%d routes): %s\n", len(routes), strings.Join(routes, ", "))
+	if strings.Join(routes, "\n") != strings.Join(d.routes, "\n") || strings.Join(tests, "\n") != strings.Join(d.tests, "\n") {
+		d.step("routes", "FAIL", "the route table or the collected tests changed: routes %v → %v, tests %v → %v", d.routes, routes, d.tests, tests)
+	} else {
+		d.step("routes", "PASS", "route table kept (%d routes) and the same %d test modules collected", len(routes), len(tests))
 	}
 
 	// 5. python

@@ -118,6 +118,9 @@ func (s *server) applyPlan(ctx context.Context, f *folder, n int) commandResult 
 	var todo []plan.Phase
 	for _, ph := range pending {
 		isPending[ph.N] = true
+		if n > 0 && ph.N < n {
+			return commandResult{Message: fmt.Sprintf("relayout: phase %d cannot be applied before phase %d (phases apply in order)", n, ph.N)}
+		}
 	}
 	for _, ph := range phases {
 		if isPending[ph.N] {

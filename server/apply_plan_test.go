@@ -197,14 +197,19 @@ func TestApplyPlanOverStdio(t *testing.T) {
 // problems by line; a refusing editor stops the plan; an editor without
 // workspace/applyEdit is told to run `relayout apply`.
 func TestApplyPlanPhaseAndFailures(t *testing.T) {
-	want := cliApplyTree(t, planTree, "--phase", "2")
+	want := cliApplyTree(t, planTree, "--phase", "1")
 	e, root := openProject(t, editorConfig{}, planTree)
+	// Phases apply in order, as with `relayout apply --phase N`.
 	res, err := runNamed(e, commandApplyPlan, map[string]any{"folder": string(fileURI(root, "")), "phase": 2})
+	if err != nil || res.Applied || !strings.Contains(res.Message, "phase 2 cannot be applied before phase 1") {
+		t.Errorf("phase 2 first: %+v %v", res, err)
+	}
+	res, err = runNamed(e, commandApplyPlan, map[string]any{"folder": string(fileURI(root, "")), "phase": 1})
 	if err != nil || !res.Applied {
-		t.Fatalf("phase 2: %+v %v", res, err)
+		t.Fatalf("phase 1: %+v %v", res, err)
 	}
 	if d := diffTrees(readTree(t, root), want); d != "" {
-		t.Fatalf("tree after phase 2 differs from `relayout apply --phase 2`:\n%s", d)
+		t.Fatalf("tree after phase 1 differs from `relayout apply --phase 1`:\n%s", d)
 	}
 	if msg := e.snapshot().progress; len(msg) == 0 {
 		t.Errorf("no $/progress while applying")
@@ -259,5 +264,97 @@ func TestApplyPlanArguments(t *testing.T) {
 	}
 	if res, err := runNamed(e, commandApplyPlan, map[string]any{"folder": string(fileURI(root, "")), "phase": 9}); err != nil || res.Applied || !strings.Contains(res.Message, "no phase 9") {
 		t.Errorf("phase 9: %+v %v", res, err)
+	}
+}
+
+// TestPlanAsSingleRenames: the plan of planTree performed as one
+// willRenameFiles per entry, in plan order, the way a user drags files in
+// the editor (applying each answer, then renaming; a target that is an
+// empty __init__.py the server created earlier is replaced, as the user
+// confirms the editor's prompt), leaves every import, entry point,
+// Procfile line and tsconfig program working.
+func TestPlanAsSingleRenames(t *testing.T) {
+	e, root := openProject(t, editorConfig{}, planTree)
+	for _, m := range [][2]string{
+		{"src/app/backend/core/util/text.py", "src/app/text.py"},
+		{"web/src/lib/format/date/fmt.ts", "web/src/lib/fmt.ts"},
+		{"web/src/components/ui/widgets", "web/src/widgets"},
+		{"src/app/backend/api/server", "src/app/server"},
+	} {
+		dragFile(t, e, root, m[0], m[1])
+	}
+	checkWorkspaceWorks(t, root)
+}
+
+// dragFile is a user dragging from to to in the editor: willRenameFiles,
+// its answer applied and saved, the rename (replacing an empty
+// __init__.py at the target, as the user confirms the editor's prompt),
+// didRenameFiles.
+func dragFile(t *testing.T, e *editor, root, from, to string) {
+	t.Helper()
+	we := willRename(e, root, from, to)
+	checkTextOnly(t, we)
+	e.apply(we)
+	e.saveAll()
+	replaceEmptyInit(t, root, to)
+	renameOnDisk(t, root, from, to)
+	if err := e.server.DidRenameFiles(e.ctx(), &protocol.RenameFilesParams{Files: []protocol.FileRename{{
+		OldURI: string(fileURI(root, from)), NewURI: string(fileURI(root, to)),
+	}}}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// replaceEmptyInit removes target when it is an empty __init__.py (the
+// user answering "replace" to the editor's prompt).
+func replaceEmptyInit(t *testing.T, root, target string) {
+	t.Helper()
+	p := filepath.Join(root, filepath.FromSlash(target))
+	if filepath.Base(p) != "__init__.py" {
+		return
+	}
+	if st, err := os.Stat(p); err == nil && st.Size() == 0 {
+		if err := os.Remove(p); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// TestTSConfigFollowsFiles: the tsconfig moves ahead of its files (its
+// include is re-pointed at the old folder), then the files move one by
+// one into the config's new folder: each still belongs to the program.
+func TestTSConfigFollowsFiles(t *testing.T) {
+	files := map[string]string{
+		"frontend/tsconfig.json": `{"compilerOptions": {"strict": true, "noEmit": true, "target": "es2020", "module": "esnext", "moduleResolution": "bundler"}, "include": ["src"]}` + "\n",
+		"frontend/src/a.ts":      "export const a = 1;\n", // no imports: each belongs to the
+		"frontend/src/b.ts":      "export const b = 1;\n", // program through include only
+		"frontend/src/c.ts":      "export const c = 1;\n",
+	}
+	e, root := openProject(t, editorConfig{}, files)
+	for _, m := range [][2]string{
+		{"frontend/tsconfig.json", "web/tsconfig.json"},
+		{"frontend/src/a.ts", "web/src/a.ts"},
+		{"frontend/src/b.ts", "web/src/b.ts"},
+		{"frontend/src/c.ts", "web/src/c.ts"},
+	} {
+		dragFile(t, e, root, m[0], m[1])
+		tsc := os.Getenv("RELAYOUT_TSC")
+		if tsc == "" {
+			t.Skip("tsc not found: set RELAYOUT_TSC")
+		}
+		cmd := exec.Command(tsc, "--noEmit", "--listFilesOnly", "-p", filepath.Join(root, "web"))
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			t.Fatalf("after %s → %s: tsc: %v\n%s", m[0], m[1], err, out)
+		}
+		for _, f := range []string{"a.ts", "b.ts", "c.ts"} {
+			if !strings.Contains(string(out), "/src/"+f) {
+				t.Errorf("after %s → %s: %s is in no program:\n%s", m[0], m[1], f, out)
+			}
+		}
+	}
+	// Once every file followed, the entries the moves added fold into one.
+	if cfg, _ := os.ReadFile(filepath.Join(root, "web/tsconfig.json")); !strings.Contains(string(cfg), `"include": ["src"]}`) {
+		t.Errorf("web/tsconfig.json at the end:\n%s", cfg)
 	}
 }

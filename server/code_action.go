@@ -17,6 +17,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"path"
 	"strings"
 
 	"go.lsp.dev/jsonrpc2"
@@ -147,16 +148,37 @@ func suggestedMoves(c *actionContext) []offer {
 	if len(diags) == 0 {
 		diags = []protocol.Diagnostic{depthDiagnostic(v, c.ws.Config.Depth.Severity)}
 	}
-	title := moveTitle + sg.move.From + " → " + sg.move.To
-	if !c.ws.Listing.Has(sg.move.From) {
-		// A directory move: say so, since it moves more than this file.
-		title = movePackageTitle + sg.move.From + " → " + sg.move.To
-	}
+	suffix := ""
 	if sg.strategy != "" {
-		title += " (suggested: " + strings.ToLower(sg.strategy[:1]) + sg.strategy[1:] + ")"
+		suffix = " (suggested: " + strings.ToLower(sg.strategy[:1]) + sg.strategy[1:] + ")"
+	}
+	var out []offer
+	if !c.ws.Listing.Has(sg.move.From) {
+		// A directory move: say so, since it moves more than this file,
+		// and offer to move the file alone to where it would go.
+		if meaningKept(c.ws, sg.move.From, sg.move.To) {
+			out = append(out, offer{
+				title:     movePackageTitle + sg.move.From + " → " + sg.move.To + suffix,
+				moves:     []move.Move{{From: sg.move.From, To: sg.move.To}},
+				diags:     diags,
+				preferred: true,
+			})
+		}
+		to := path.Join(sg.move.To, strings.TrimPrefix(c.rel, sg.move.From+"/"))
+		if !c.ws.Listing.Has(to) && meaningKept(c.ws, c.rel, to) {
+			out = append(out, offer{
+				title: moveTitle + c.rel + " → " + to + suffix,
+				moves: []move.Move{{From: c.rel, To: to}},
+				diags: diags,
+			})
+		}
+		return out
+	}
+	if !meaningKept(c.ws, sg.move.From, sg.move.To) {
+		return nil
 	}
 	return []offer{{
-		title:     title,
+		title:     moveTitle + sg.move.From + " → " + sg.move.To + suffix,
 		moves:     []move.Move{{From: sg.move.From, To: sg.move.To}},
 		diags:     diags,
 		preferred: true,

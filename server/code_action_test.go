@@ -1,6 +1,7 @@
 package server
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -16,6 +17,7 @@ import (
 	"github.com/relayout/relayout/refactor/depth"
 	"github.com/relayout/relayout/refactor/edit"
 	"github.com/relayout/relayout/refactor/move"
+	"github.com/relayout/relayout/refactor/workspace"
 )
 
 // billingTree is a src-layout Python project whose billing package sits
@@ -69,6 +71,7 @@ func codeActions(t *testing.T, list []protocol.CommandOrCodeAction) []*protocol.
 		if !ok {
 			t.Fatalf("got %T, want code actions", x)
 		}
+		a.Data = bytes.Clone(a.Data) // the decoder may reuse its buffer for later messages
 		out = append(out, a)
 	}
 	return out
@@ -219,8 +222,8 @@ func TestCodeActionsForTooDeepFile(t *testing.T) {
 	}
 
 	as := moveActions(codeActions(t, listActions(e, u)))
-	if len(as) != 2 {
-		t.Fatalf("%d actions, want the plan entry and the suggestion: %+v", len(as), as)
+	if len(as) != 3 {
+		t.Fatalf("%d actions, want the plan entry and the suggestion (its directory, and the file alone): %+v", len(as), as)
 	}
 	for _, a := range as {
 		if a.Edit != nil {
@@ -243,7 +246,27 @@ func TestCodeActionsForTooDeepFile(t *testing.T) {
 		t.Errorf("plan action moves %+v", m)
 	}
 
-	fix := byKind(t, as, protocol.CodeActionKindQuickFix)
+	var fix, fileFix *protocol.CodeAction
+	for _, a := range as {
+		switch {
+		case a.Kind == nil || *a.Kind != protocol.CodeActionKindQuickFix:
+		case strings.HasPrefix(a.Title, moveTitle+invoiceRel+" → "):
+			fileFix = a
+		default:
+			fix = a
+		}
+	}
+	if fix == nil || fileFix == nil {
+		t.Fatalf("want a quick fix moving the directory and one moving the file alone")
+	}
+	// The file alone goes where the directory move would put it.
+	fm := dataOf(t, fileFix).Moves[0]
+	if fm.From != invoiceRel || fileFix.IsPreferred != nil && *fileFix.IsPreferred {
+		t.Errorf("file quick fix %q moves %+v (preferred %v)", fileFix.Title, fm, fileFix.IsPreferred)
+	}
+	if lvl, _ := depth.Level(".", fm.To); lvl > 4 {
+		t.Errorf("file quick fix puts the file at %s, level %d", fm.To, lvl)
+	}
 	if len(fix.Diagnostics) != 1 || fix.Diagnostics[0].Code != protocol.String(codeTooDeep) {
 		t.Errorf("quickfix diagnostics %+v, want the too-deep one", fix.Diagnostics)
 	}
@@ -267,7 +290,7 @@ func TestCodeActionsForTooDeepFile(t *testing.T) {
 	if got := moveActions(codeActions(t, listActions(e, u, protocol.CodeActionKindRefactor))); len(got) != 1 || *got[0].Kind != protocol.CodeActionKindRefactorMove {
 		t.Errorf("only refactor: %+v", got)
 	}
-	if got := codeActions(t, listActions(e, u, protocol.CodeActionKindQuickFix)); len(got) != 1 || *got[0].Kind != protocol.CodeActionKindQuickFix {
+	if got := codeActions(t, listActions(e, u, protocol.CodeActionKindQuickFix)); len(got) != 2 || *got[0].Kind != protocol.CodeActionKindQuickFix {
 		t.Errorf("only quickfix: %+v", got)
 	}
 	if got := listActions(e, u, protocol.CodeActionKindSourceOrganizeImports); len(got) != 0 {
@@ -428,8 +451,8 @@ func TestEagerEditsWithoutResolveSupport(t *testing.T) {
 	e, root := openProject(t, cfg, billingTree)
 	u := e.open(root, invoiceRel)
 	as := moveActions(codeActions(t, listActions(e, u)))
-	if len(as) != 2 {
-		t.Fatalf("%d actions, want 2", len(as))
+	if len(as) != 3 {
+		t.Fatalf("%d actions, want 3", len(as))
 	}
 	for _, a := range as {
 		if a.Edit == nil {
@@ -450,8 +473,8 @@ func TestEagerEditFailureDisablesAction(t *testing.T) {
 	cfg := editorConfig{noResolve: true, resourceOps: []protocol.ResourceOperationKind{}}
 	e, root := openProject(t, cfg, billingTree)
 	as := moveActions(codeActions(t, listActions(e, e.open(root, invoiceRel))))
-	if len(as) != 2 {
-		t.Fatalf("%d actions, want 2 (disabled)", len(as))
+	if len(as) != 3 {
+		t.Fatalf("%d actions, want 3 (disabled)", len(as))
 	}
 	for _, a := range as {
 		if a.Edit != nil || !strings.Contains(a.Disabled.Reason, "cannot move files") {
@@ -525,5 +548,59 @@ func TestTypeScriptMove(t *testing.T) {
 	want := cliTree(t, files, []move.Move{{From: "src/features/billing/lib/format.ts", To: "src/shared/format.ts"}}, refactor.MoveOptions{})
 	if d := diffTrees(got, want); d != "" {
 		t.Errorf("result differs from `relayout move`:\n%s", d)
+	}
+}
+
+// TestQuickFixKeepsRoutes: a too-deep page of a Next.js app router gets no
+// quick fix that renames or re-parents a route segment, nor one creating
+// a second app directory; a too-deep helper outside the router gets its
+// fixes as usual.
+func TestQuickFixKeepsRoutes(t *testing.T) {
+	page := "web/src/app/(shop)/products/[id]/reviews/page.tsx"
+	helper := "web/src/lib/format/date/parts/day.ts"
+	files := map[string]string{
+		"web/next.config.js":     "module.exports = {};\n",
+		"web/package.json":       `{"dependencies": {"next": "15.0.0"}}` + "\n",
+		"web/src/app/layout.tsx": "export default function Layout() { return null; }\n",
+		page:                     "export default function Page() { return null; }\n",
+		helper:                   "export const day = 1;\n",
+		"web/src/lib/use.ts":     "import { day } from './format/date/parts/day';\nexport const u = day;\n",
+	}
+	e, root := openProject(t, editorConfig{}, files)
+	for _, rel := range []string{page, helper} {
+		u := e.open(root, rel)
+		var n int
+		for _, a := range moveActions(codeActions(t, listActions(e, u, protocol.CodeActionKindQuickFix))) {
+			n++
+			m := dataOf(t, a).Moves[0]
+			if !routeSafe(e.srv.folders[uri.File(root)].current().Listing.Files, m.From, m.To) {
+				t.Errorf("%s: quick fix %q changes a route", rel, a.Title)
+			}
+			if strings.HasPrefix(m.From, "web/src/app/") || strings.HasPrefix(m.To, "web/app") || strings.HasPrefix(m.To, "web/src/app/") {
+				t.Errorf("%s: quick fix %q moves route files", rel, a.Title)
+			}
+		}
+		if rel == helper && n == 0 {
+			t.Errorf("%s: no quick fix for a too-deep file outside the router", rel)
+		}
+	}
+	for _, tc := range []struct {
+		from, to string
+		safe     bool
+	}{
+		{"web/src/app/(shop)/products", "web/src/products", false},      // re-parented segment
+		{"web/src/app/(shop)/products/[id]", "web/src/app/[id]", false}, // renamed route
+		{"web/src/lib/format", "web/src/app/format", false},             // into the router
+		{"web/src/lib/format", "web/app/format", false},                 // a second app directory
+		{"web/src/app", "web/app", true},                                // the whole app root
+		{"web/src/lib/format/date/parts/day.ts", "web/src/lib/day.ts", true},
+	} {
+		var listing []workspace.Entry
+		for p := range files {
+			listing = append(listing, workspace.Entry{Path: p})
+		}
+		if got := routeSafe(listing, tc.from, tc.to); got != tc.safe {
+			t.Errorf("routeSafe(%s → %s) = %v, want %v", tc.from, tc.to, got, tc.safe)
+		}
 	}
 }

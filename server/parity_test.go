@@ -164,3 +164,64 @@ func resolveMoves(t *testing.T, e *editor, root string, moves []move.Move) {
 	}
 	e.apply(res.Edit)
 }
+
+// TestParitySequences: sequences of single moves, each made through a
+// resolved code action (the edits a willRenameFiles answer carries plus
+// the renames), leave after every step the tree `relayout move` leaves
+// for the same step: across two languages, a tsconfig moving ahead of its
+// files, and a namespace package (no __init__.py) whose modules are named
+// by an entry point and a Procfile.
+func TestParitySequences(t *testing.T) {
+	nsTree := map[string]string{
+		"pyproject.toml":         "[project.scripts]\nwork = \"app.jobs.worker:main\"\n\n[tool.setuptools.packages.find]\nwhere = [\"src\"]\n",
+		"Procfile":               "worker: python -m app.jobs.worker\n",
+		"src/app/__init__.py":    "",
+		"src/app/jobs/worker.py": "from app.jobs.util import helper\n\n\ndef main():\n    return helper()\n",
+		"src/app/jobs/util.py":   "def helper():\n    return 1\n",
+		"frontend/tsconfig.json": `{"compilerOptions": {"strict": true}, "include": ["src"]}` + "\n",
+		"frontend/src/a.ts":      "import { b } from './b';\nexport const a = b;\n",
+		"frontend/src/b.ts":      "export const b = 1;\n",
+	}
+	for _, tc := range []struct {
+		name  string
+		files map[string]string
+		steps []move.Move
+	}{
+		{"plan", planTree, []move.Move{
+			{From: "src/app/backend/core/util/text.py", To: "src/app/text.py"},
+			{From: "web/src/lib/format/date/fmt.ts", To: "web/src/lib/fmt.ts"},
+			{From: "web/src/components/ui/widgets", To: "web/src/widgets"},
+			{From: "src/app/backend/api/server", To: "src/app/server"},
+		}},
+		{"namespace and tsconfig ahead", nsTree, []move.Move{
+			{From: "src/app/jobs/util.py", To: "src/app/util.py"},
+			{From: "src/app/jobs/worker.py", To: "src/app/tasks/worker.py"},
+			{From: "frontend/tsconfig.json", To: "web/tsconfig.json"},
+			{From: "frontend/src/b.ts", To: "web/src/b.ts"},
+			{From: "frontend/src/a.ts", To: "web/src/a.ts"},
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			e, root := openProject(t, editorConfig{echoRenames: true}, tc.files)
+			cli := tc.files
+			for i, m := range tc.steps {
+				want := cliTree(t, cli, []move.Move{m}, refactor.MoveOptions{})
+				resolveMoves(t, e, root, []move.Move{m})
+				e.saveAll()
+				if d := diffTrees(readTree(t, root), want); d != "" {
+					t.Fatalf("step %d (%s → %s): server result differs from the CLI's:\n%s", i+1, m.From, m.To, d)
+				}
+				cli = map[string]string{}
+				for p, c := range want {
+					if c != nil {
+						cli[p] = string(c)
+					}
+				}
+			}
+			final := string(readTree(t, root)["pyproject.toml"]) + string(readTree(t, root)["Procfile"])
+			if tc.name != "plan" && (!strings.Contains(final, "app.tasks.worker:main") || !strings.Contains(final, "-m app.tasks.worker")) {
+				t.Errorf("entry point or Procfile not following the namespace package's module:\n%s", final)
+			}
+		})
+	}
+}

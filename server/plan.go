@@ -16,6 +16,7 @@ import (
 
 	"github.com/relayout/relayout/parsers"
 	"github.com/relayout/relayout/refactor"
+	"github.com/relayout/relayout/refactor/conventions"
 	"github.com/relayout/relayout/refactor/plan"
 	"github.com/relayout/relayout/refactor/workspace"
 )
@@ -118,6 +119,95 @@ func planEntries(ws *refactor.Workspace, rel string) []plan.Move {
 		}
 	}
 	return out
+}
+
+// nextRoots returns the Next.js app-router and pages-router directories
+// of a listing: app/, src/app/, pages/ and src/pages/ beside a
+// next.config.* file.
+func nextRoots(files []workspace.Entry) map[string]bool {
+	roots := map[string]bool{}
+	has := map[string]bool{}
+	for _, f := range files {
+		has[f.Path] = true
+	}
+	for _, f := range files {
+		b := path.Base(f.Path)
+		if !strings.HasPrefix(b, "next.config.") {
+			continue
+		}
+		d := path.Dir(f.Path)
+		for _, r := range []string{"app", "src/app", "pages", "src/pages"} {
+			roots[path.Clean(path.Join(d, r))] = true
+		}
+	}
+	return roots
+}
+
+// routeSafe reports whether moving from → to (a file or directory) keeps
+// the meaning of every Next.js route: nothing inside an app or pages
+// directory is renamed or re-parented unless the whole directory moves,
+// nothing moves into one, and no app directory appears beside another
+// (app/ beside src/app/).
+func routeSafe(files []workspace.Entry, from, to string) bool {
+	roots := nextRoots(files)
+	if len(roots) == 0 {
+		return true
+	}
+	present := map[string]bool{}
+	for r := range roots {
+		for _, f := range files {
+			if strings.HasPrefix(f.Path, r+"/") {
+				present[r] = true
+				break
+			}
+		}
+	}
+	under := func(p string) string {
+		for r := range present {
+			if p == r || strings.HasPrefix(p, r+"/") {
+				return r
+			}
+		}
+		return ""
+	}
+	if r := under(from); r != "" && r != from {
+		return false // a route segment would be renamed or re-parented
+	}
+	for r := range present {
+		if r != from && (to == r || strings.HasPrefix(to, r+"/")) {
+			return false // into a router
+		}
+	}
+	for r := range roots {
+		if to == r || strings.HasPrefix(to, r+"/") {
+			// A new app or pages directory: only the whole router moving
+			// there (src/app → app), never a second one beside it.
+			if !(present[from] && to == r && path.Base(from) == path.Base(r)) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// meaningKept reports whether moving from → to (a file or a directory of
+// ws) keeps every framework meaning refactor/conventions pins (routes,
+// collected tests, framework folders, shadowing) and every Next.js route
+// (routeSafe).
+func meaningKept(ws *refactor.Workspace, from, to string) bool {
+	if !routeSafe(ws.Listing.Files, from, to) {
+		return false
+	}
+	moves := map[string]string{}
+	for _, f := range ws.Listing.Files {
+		switch {
+		case f.Path == from:
+			moves[f.Path] = to
+		case strings.HasPrefix(f.Path, from+"/"):
+			moves[f.Path] = to + f.Path[len(from):]
+		}
+	}
+	return len(conventions.Diff(ws.FileSet(), moves)) == 0
 }
 
 // suggestion is the generated plan entry that moves one file, with the

@@ -38,25 +38,22 @@ var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
 // data). A file that does not parse is left alone (tsresolve reports it).
 func (c *Context) rewriteConfig(p string, data []byte) []edit.TextEdit {
 	cw := &configWriter{c: c, oldDir: dirOf(p), newDir: dirOf(c.NewPath(p)), dirs: map[string]string{}}
-	if bytes.HasPrefix(data, utf8BOM) {
-		cw.off = len(utf8BOM)
-		data = data[cw.off:]
-	}
-	root, err := hujson.Parse(data)
-	if err != nil {
-		return nil
-	}
-	obj, ok := root.Value.(*hujson.Object)
+	_, obj, off, ok := parseConfig(data)
 	if !ok {
 		return nil
 	}
+	cw.off = off
 	for i := range obj.Members {
 		m := &obj.Members[i]
 		switch memberName(m) {
 		case "files":
+			n := len(cw.edits)
 			cw.each(&m.Value, func(v *hujson.Value) { cw.path(v, cw.oldDir, cw.newDir, false) })
+			cw.dedupe(&m.Value, n)
 		case "include", "exclude":
+			n := len(cw.edits)
 			cw.each(&m.Value, func(v *hujson.Value) { cw.path(v, cw.oldDir, cw.newDir, true) })
+			cw.dedupe(&m.Value, n)
 		case "extends":
 			if _, ok := m.Value.Value.(hujson.Literal); ok {
 				cw.extends(&m.Value)
@@ -212,6 +209,45 @@ func (cw *configWriter) followMajority(loc, along string) string {
 		return along
 	}
 	return loc
+}
+
+// dedupe removes the elements of array v that the rewrite made equal to
+// an earlier one (an include entry added when files moved ahead of the
+// rest, once the rest follows); cw.edits[from:] are the array's edits.
+func (cw *configWriter) dedupe(v *hujson.Value, from int) {
+	arr, ok := v.Value.(*hujson.Array)
+	if !ok {
+		return
+	}
+	newText := map[int]string{} // element start offset → rewritten content
+	for _, e := range cw.edits[from:] {
+		newText[e.Start-cw.off-1] = e.New
+	}
+	seen := map[string]bool{}
+	for j := range arr.Elements {
+		el := &arr.Elements[j]
+		s, ok := stringValue(el)
+		if !ok {
+			continue
+		}
+		if t, ok := newText[el.StartOffset]; ok {
+			s = t
+		} else {
+			s = jsonEscape(s)
+		}
+		if !seen[s] || j == 0 {
+			seen[s] = true
+			continue
+		}
+		kept := cw.edits[:from]
+		for _, e := range cw.edits[from:] {
+			if e.Start-cw.off-1 != el.StartOffset {
+				kept = append(kept, e)
+			}
+		}
+		cw.edits = kept
+		cw.edits = append(cw.edits, edit.TextEdit{Start: cw.off + arr.Elements[j-1].EndOffset, End: cw.off + el.EndOffset, New: ""})
+	}
 }
 
 // extends rewrites a relative extends value (a package name is left).
@@ -446,4 +482,160 @@ func coveringConfig(r *tsresolve.Resolver, file string) *tsresolve.Config {
 		}
 	}
 	return nil
+}
+
+// followFiles makes the configs follow the files moved into their folder:
+// a TS/JS file that some config covered before the moves, that no config
+// covers after them, and that lands under a config (the one governing its
+// new place, e.g. a tsconfig that moved ahead of its files) gets a new
+// include entry there — the pattern that covered it, re-rooted where the
+// file now is — or a files entry when the config lists files only. It
+// returns the extra edits by current config path (offsets into the
+// current content); a file whose config has default or no matching
+// patterns is left to the coverage warnings.
+func (c *Context) followFiles(newR *tsresolve.Resolver) map[string][]edit.TextEdit {
+	current := map[string]string{} // new config path → current path
+	for _, p := range c.configFiles() {
+		current[c.NewPath(p)] = p
+	}
+	type addition struct {
+		key    string // "include" or "files"
+		values []string
+	}
+	adds := map[string]*addition{}
+	var order []string
+	for _, f := range c.OldFS.Files() {
+		nf := c.NewPath(f)
+		if nf == f {
+			continue
+		}
+		if l, ok := parsers.LangOf(nf); !ok || !l.IsTSFamily() || coveringConfig(newR, nf) != nil {
+			continue
+		}
+		before := coveringConfig(c.Old, f)
+		after := newR.ConfigFor(nf)
+		if before == nil || after == nil || current[after.Path] == "" {
+			continue
+		}
+		dir := dirOf(after.Path)
+		a := adds[after.Path]
+		if a == nil {
+			a = &addition{key: "include"}
+			if len(after.Files) > 0 && !hasOwnInclude(c.OldFS, current[after.Path]) {
+				a.key = "files"
+			}
+			adds[after.Path] = a
+			order = append(order, after.Path)
+		}
+		v := workspace.RelPath(dir, nf)
+		if a.key == "include" {
+			for _, pat := range before.Include {
+				lit, rest := splitGlob(pat)
+				if lit == "" || !strings.HasPrefix(f, lit+"/") {
+					continue
+				}
+				sub := f[len(lit)+1:]
+				if base, ok := strings.CutSuffix(nf, "/"+sub); ok {
+					v = workspace.RelPath(dir, base)
+					if rest != "" {
+						v += "/" + rest
+					}
+				}
+				break
+			}
+		}
+		dup := false
+		for _, x := range a.values {
+			dup = dup || x == v
+		}
+		if !dup {
+			a.values = append(a.values, v)
+		}
+	}
+	out := map[string][]edit.TextEdit{}
+	for _, np := range order {
+		p := current[np]
+		data, err := c.OldFS.ReadFile(p)
+		if err != nil {
+			continue
+		}
+		if e, ok := appendToArray(data, adds[np].key, adds[np].values); ok {
+			out[p] = []edit.TextEdit{e}
+		}
+	}
+	return out
+}
+
+// parseConfig parses a config file's content (JSONC, maybe after a BOM):
+// its root value and object, and the BOM's length (offsets in the parsed
+// values are relative to the content after it).
+func parseConfig(data []byte) (hujson.Value, *hujson.Object, int, bool) {
+	off := 0
+	if bytes.HasPrefix(data, utf8BOM) {
+		off = len(utf8BOM)
+	}
+	root, err := hujson.Parse(data[off:])
+	if err != nil {
+		return root, nil, 0, false
+	}
+	obj, ok := root.Value.(*hujson.Object)
+	return root, obj, off, ok
+}
+
+// hasOwnInclude reports whether the config file p sets include itself.
+func hasOwnInclude(fs workspace.FileSet, p string) bool {
+	data, err := fs.ReadFile(p)
+	if err != nil {
+		return false
+	}
+	_, obj, _, ok := parseConfig(data)
+	if !ok {
+		return false
+	}
+	for i := range obj.Members {
+		if memberName(&obj.Members[i]) == "include" {
+			return true
+		}
+	}
+	return false
+}
+
+// appendToArray returns the edit that appends string values to the array
+// member key of the JSON object in data (adding the member when the
+// object lacks it).
+func appendToArray(data []byte, key string, values []string) (edit.TextEdit, bool) {
+	root, obj, off, ok := parseConfig(data)
+	if !ok {
+		return edit.TextEdit{}, false
+	}
+	quoted := make([]string, len(values))
+	for i, v := range values {
+		quoted[i] = `"` + jsonEscape(v) + `"`
+	}
+	list := strings.Join(quoted, ", ")
+	for i := range obj.Members {
+		m := &obj.Members[i]
+		if memberName(m) != key {
+			continue
+		}
+		arr, ok := m.Value.Value.(*hujson.Array)
+		if !ok {
+			return edit.TextEdit{}, false
+		}
+		if n := len(arr.Elements); n > 0 {
+			at := off + arr.Elements[n-1].EndOffset
+			return edit.TextEdit{Start: at, End: at, New: ", " + list}, true
+		}
+		at := off + m.Value.StartOffset + 1
+		return edit.TextEdit{Start: at, End: at, New: list}, true
+	}
+	at := off + root.EndOffset - 1 // before the closing brace
+	for at > off && data[at] != '}' {
+		at--
+	}
+	sep := ", "
+	if len(obj.Members) == 0 {
+		sep = ""
+	}
+	return edit.TextEdit{Start: at, End: at, New: fmt.Sprintf("%s\"%s\": [%s]", sep, key, list)}, true
 }

@@ -145,6 +145,26 @@ func (c *Context) prepare() *state {
 	default:
 		st.newR, _ = tsresolve.New(c.NewFS)
 	}
+	// Configs follow the files moved into their folder; then the tree
+	// after the moves is read again with their new include entries.
+	if follow := c.followFiles(st.newR); len(follow) > 0 {
+		for p, es := range follow {
+			all := append(st.cfgEdits[p], es...)
+			sort.Slice(all, func(i, j int) bool { return all[i].Start < all[j].Start })
+			data, err := c.OldFS.ReadFile(p)
+			if err != nil {
+				continue
+			}
+			out, err := edit.ApplyEdits(data, all)
+			if err != nil {
+				continue
+			}
+			st.cfgEdits[p] = all
+			edited[c.NewPath(p)] = out
+		}
+		st.cfgTouched = true
+		st.newR, _ = tsresolve.New(workspace.WithOverlay(c.NewFS, edited))
+	}
 	return st
 }
 

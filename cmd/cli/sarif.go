@@ -6,6 +6,7 @@ package cli
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/relayout/relayout/refactor"
 )
@@ -75,6 +76,7 @@ type sarifRegion struct {
 var sarifRules = []sarifRule{
 	{ID: "too-deep", Name: "TooDeep", ShortDescription: sarifMessage{Text: "File nested deeper than the directory depth limit"}},
 	{ID: "unresolved-import", Name: "UnresolvedImport", ShortDescription: sarifMessage{Text: "Workspace-internal import that names no file"}},
+	{ID: "stale-reference", Name: "StaleReference", ShortDescription: sarifMessage{Text: "Module path in a string or non-code file naming a module that moved"}},
 }
 
 // sarifLevels maps a configured severity to a SARIF level.
@@ -106,6 +108,13 @@ func toSARIF(rep refactor.CheckReport, version string) sarifLog {
 			RuleID: "unresolved-import", RuleIndex: 1, Level: "error",
 			Message:   sarifMessage{Text: fmt.Sprintf("unresolved import %q", u.Module)},
 			Locations: loc(u.Path, u.Line, u.Column),
+		})
+	}
+	for _, st := range rep.Stale {
+		results = append(results, sarifResult{
+			RuleID: "stale-reference", RuleIndex: 2, Level: "warning",
+			Message:   sarifMessage{Text: fmt.Sprintf("stale reference %q: the module moved (now %s)", st.Name, strings.Join(st.Replacements, " or "))},
+			Locations: loc(st.Path, st.Line, st.Column),
 		})
 	}
 	return sarifLog{

@@ -15,6 +15,7 @@ func TestSARIF(t *testing.T) {
 		Root: "/w", Severity: "information",
 		Violations: []refactor.ViolationReport{{Path: "a/b/c/d/e/f.py", Level: 5, Max: 4}},
 		Unresolved: []refactor.UnresolvedReport{{Path: "x.py", Line: 3, Column: 8, Module: "gone"}},
+		Stale:      []refactor.StaleReport{{Path: "Procfile", Line: 1, Column: 15, Name: "app.old", Replacements: []string{"app.new"}}},
 	}
 	data, err := json.Marshal(toSARIF(rep, "v1"))
 	if err != nil {
@@ -60,8 +61,8 @@ func TestSARIF(t *testing.T) {
 	if run.Tool.Driver.Version != "v1" || run.OriginalURIBaseIDs["%SRCROOT%"].URI != "file:///w/" {
 		t.Errorf("driver version %q, base %v", run.Tool.Driver.Version, run.OriginalURIBaseIDs)
 	}
-	if len(run.Results) != 2 {
-		t.Fatalf("%d results, want 2", len(run.Results))
+	if len(run.Results) != 3 {
+		t.Fatalf("%d results, want 3", len(run.Results))
 	}
 	for _, r := range run.Results {
 		if run.Tool.Driver.Rules[r.RuleIndex].ID != r.RuleID {
@@ -71,7 +72,10 @@ func TestSARIF(t *testing.T) {
 			t.Errorf("%s: uriBaseId %q", r.RuleID, r.Locations[0].PhysicalLocation.ArtifactLocation.URIBaseID)
 		}
 	}
-	deep, unresolved := run.Results[0], run.Results[1]
+	deep, unresolved, stale := run.Results[0], run.Results[1], run.Results[2]
+	if stale.RuleID != "stale-reference" || stale.Level != "warning" {
+		t.Errorf("stale reference result %s %s", stale.RuleID, stale.Level)
+	}
 	if deep.Level != "note" || unresolved.Level != "error" {
 		t.Errorf("levels %q %q, want note (information) and error", deep.Level, unresolved.Level)
 	}

@@ -148,10 +148,9 @@ func suggestedMoves(c *actionContext) []offer {
 	if len(diags) == 0 {
 		diags = []protocol.Diagnostic{depthDiagnostic(v, c.ws.Config.Depth.Severity)}
 	}
-	suffix := ""
-	if sg.strategy != "" {
-		suffix = " (suggested: " + strings.ToLower(sg.strategy[:1]) + sg.strategy[1:] + ")"
-	}
+	// The generated plan's phase names an area ("Web (`frontend/`)"), which
+	// says nothing about this move: the title only says where it comes from.
+	const suffix = " (suggested)"
 	var out []offer
 	if !c.ws.Listing.Has(sg.move.From) {
 		// A directory move: say so, since it moves more than this file,

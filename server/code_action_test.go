@@ -273,8 +273,8 @@ func TestCodeActionsForTooDeepFile(t *testing.T) {
 	if fix.IsPreferred == nil || !*fix.IsPreferred {
 		t.Errorf("quickfix not preferred")
 	}
-	if !strings.Contains(fix.Title, "(suggested: ") {
-		t.Errorf("quickfix title %q does not name the strategy", fix.Title)
+	if !strings.HasSuffix(fix.Title, " (suggested)") {
+		t.Errorf("quickfix title %q does not say it is a suggestion", fix.Title)
 	}
 	// The suggestion brings the file within the limit.
 	m := dataOf(t, fix).Moves[0]

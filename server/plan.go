@@ -210,11 +210,9 @@ func meaningKept(ws *refactor.Workspace, from, to string) bool {
 	return len(conventions.Diff(ws.FileSet(), moves)) == 0
 }
 
-// suggestion is the generated plan entry that moves one file, with the
-// strategy it comes from.
+// suggestion is the generated plan entry that moves one file.
 type suggestion struct {
-	move     plan.Move
-	strategy string
+	move plan.Move
 }
 
 // suggest returns the entry of the folder's generated plan (plan.Generate
@@ -230,11 +228,7 @@ func (f *folder) suggest(ws *refactor.Workspace, rel string) (suggestion, bool) 
 	f.proposalMu.Unlock()
 	for _, m := range pr.Plan.Moves {
 		if covers(m.From, rel) {
-			title := pr.Titles[m.Phase]
-			if title == "" {
-				title = plan.PhaseTitles[m.Phase]
-			}
-			return suggestion{move: m, strategy: title}, true
+			return suggestion{move: m}, true
 		}
 	}
 	return suggestion{}, false

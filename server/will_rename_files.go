@@ -18,6 +18,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 
 	"go.lsp.dev/protocol"
@@ -75,9 +77,15 @@ func (s *server) WillRenameFiles(ctx context.Context, params *protocol.RenameFil
 		}
 		var me *move.Error
 		switch {
-		case errors.As(err, &me):
-			// Nothing relayout knows how to move (an ignored file, ...).
+		case errors.As(err, &me) && !sourcesExist(g.f.path, g.moves):
+			// Nothing relayout knows how to move (a path not on disk, ...).
 			s.log.Info("willRenameFiles: no import updates", zap.String("moves", describeMoves(g.moves)), zap.Error(err))
+			continue
+		case errors.As(err, &me):
+			// The editor renames anyway: say what will break (a module
+			// renamed to a name no import can spell, names its importers).
+			s.log.Warn("willRenameFiles: no import updates", zap.String("moves", describeMoves(g.moves)), zap.Error(err))
+			s.showMessage(ctx, protocol.MessageTypeWarning, fmt.Sprintf("relayout: imports not updated for %s: %v", describeMoves(g.moves), err))
 			continue
 		case err != nil:
 			s.log.Warn("willRenameFiles", zap.String("moves", describeMoves(g.moves)), zap.Error(err))
@@ -89,6 +97,17 @@ func (s *server) WillRenameFiles(ctx context.Context, params *protocol.RenameFil
 		}
 	}
 	return we, nil
+}
+
+// sourcesExist reports whether every move's source exists on disk below
+// the folder root.
+func sourcesExist(root string, moves []move.Move) bool {
+	for _, m := range moves {
+		if _, err := os.Lstat(filepath.Join(root, filepath.FromSlash(m.From))); err != nil {
+			return false
+		}
+	}
+	return true
 }
 
 // addRenameEdits adds the text edits (and permitted creations) of m to we.

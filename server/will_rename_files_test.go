@@ -206,6 +206,24 @@ func TestWillRenameIgnoresWhatItCannotMove(t *testing.T) {
 	}
 }
 
+// TestWillRenameUnimportableWarns: a rename no import can follow (a
+// module renamed to a name with a dash) gets no edits — the engine refuses
+// it whole — and the user is told which importers will break, since the
+// editor renames anyway.
+func TestWillRenameUnimportableWarns(t *testing.T) {
+	cfg := editorConfig{}
+	e, root := openProject(t, cfg, utilTree)
+	we := willRename(e, root, "src/app/util/other.py", "src/app/util/my-other.py")
+	if len(we.DocumentChanges) != 0 || len(we.Changes) != 0 {
+		t.Errorf("edit %s, want none", dumpEdit(we))
+	}
+	st := e.snapshot()
+	if len(st.messages) != 1 || st.messages[0].Type != protocol.MessageTypeWarning ||
+		!strings.Contains(st.messages[0].Message, "src/app/main.py") {
+		t.Errorf("showMessage = %+v, want one warning naming the importer src/app/main.py", st.messages)
+	}
+}
+
 // TestWillRenameEchoOfOwnEdit: VS Code announces the renames of a code
 // action's edit with willRenameFiles while applying it; the server
 // answers those with an empty edit, once.

@@ -95,8 +95,35 @@ func (s *server) WillRenameFiles(ctx context.Context, params *protocol.RenameFil
 		if err := s.addRenameEdits(we, m, caps); err != nil {
 			return nil, moveError(err)
 		}
+		s.warnMeaningChanges(ctx, g.moves, m.cs.Warnings)
 	}
 	return we, nil
+}
+
+// meaningCodes are the warning codes of a move that changes what a
+// framework or test runner finds by path (refactor/move's convention
+// checks, tsmove's route and tsconfig-program warnings).
+var meaningCodes = map[string]bool{"route-change": true, "test-discovery": true, "convention": true, "tsconfig": true}
+
+// warnMeaningChanges tells the user, once per rename, when it changes what
+// a framework sees (a route, a collected test, a convention folder, a
+// tsconfig program): the editor performs the rename whatever the answer,
+// so a log line alone would go unseen.
+func (s *server) warnMeaningChanges(ctx context.Context, moves []move.Move, warnings []edit.Warning) {
+	var hits []edit.Warning
+	for _, w := range warnings {
+		if meaningCodes[w.Code] {
+			hits = append(hits, w)
+		}
+	}
+	if len(hits) == 0 {
+		return
+	}
+	msg := fmt.Sprintf("relayout: %s changes what a framework sees: %s", describeMoves(moves), hits[0].String())
+	if len(hits) > 1 {
+		msg += fmt.Sprintf(" (and %s; see the output log)", count(len(hits)-1, "more warning"))
+	}
+	s.showMessage(ctx, protocol.MessageTypeWarning, msg)
 }
 
 // sourcesExist reports whether every move's source exists on disk below

@@ -224,6 +224,26 @@ func TestWillRenameUnimportableWarns(t *testing.T) {
 	}
 }
 
+// TestWillRenameWarnsOfRouteChange: renaming a Next.js route folder in the
+// explorer changes a URL; the editor renames anyway, so the user is told.
+func TestWillRenameWarnsOfRouteChange(t *testing.T) {
+	cfg := editorConfig{}
+	e, root := openProject(t, cfg, map[string]string{
+		"package.json":          `{"name": "web", "dependencies": {"next": "14.2.0"}}`,
+		"next.config.js":        "module.exports = {};\n",
+		"tsconfig.json":         `{"compilerOptions": {"jsx": "preserve"}, "include": ["**/*.ts", "**/*.tsx"]}`,
+		"app/layout.tsx":        "export default function L({ children }: { children: any }) { return children; }\n",
+		"app/about/page.tsx":    "export default function About() { return null; }\n",
+		"app/about/content.tsx": "export const Text = 'about';\n",
+	})
+	willRename(e, root, "app/about", "app/info")
+	st := e.snapshot()
+	if len(st.messages) != 1 || st.messages[0].Type != protocol.MessageTypeWarning ||
+		!strings.Contains(st.messages[0].Message, "/about") {
+		t.Errorf("showMessage = %+v, want one warning naming the /about route", st.messages)
+	}
+}
+
 // TestWillRenameEchoOfOwnEdit: VS Code announces the renames of a code
 // action's edit with willRenameFiles while applying it; the server
 // answers those with an empty edit, once.

@@ -325,6 +325,9 @@ func (e *engine) boundChain(f *index.File, src []byte, at int, comps []string, e
 	case !clean:
 		e.warn(f.Path, line, "unexpressible", "%s names %s, now %s, but the chain is split over lines or spaces; rewrite it by hand", chain, t.Path, newSub)
 		return
+	case k == len(comps) && isTarget(src, at, ends[k-1]):
+		e.warn(f.Path, line, "unexpressible", "%s (now %s) is assigned or deleted through its package; left unchanged, rewrite it by hand", chain, newSub)
+		return
 	}
 	key := newSub
 	if b.nested {
@@ -475,4 +478,22 @@ func readChain(src []byte, at int, name string) (comps []string, ends []int, cle
 		comps, ends = append(comps, string(src[k:j])), append(ends, j)
 		i = j
 	}
+}
+
+// isTarget reports whether the expression src[start:end] is assigned
+// (`x = `, `x += `, `x: T = ` at the start of a line) or deleted (`del x`).
+func isTarget(src []byte, start, end int) bool {
+	lineStart := bytes.LastIndexByte(src[:start], '\n') + 1
+	before := bytes.TrimSpace(src[lineStart:start])
+	if string(before) == "del" {
+		return true
+	}
+	rest := bytes.TrimLeft(src[end:], " \t")
+	if len(before) == 0 && bytes.HasPrefix(rest, []byte(":")) {
+		return true
+	}
+	if k := bytes.IndexByte(rest, '='); k >= 0 && k <= 3 && (k+1 == len(rest) || rest[k+1] != '=') {
+		return slices.Contains([]string{"", "+", "-", "*", "/", "//", "%", "**", ">>", "<<", "&", "^", "|", "@"}, string(rest[:k]))
+	}
+	return false
 }

@@ -220,6 +220,9 @@ type boundName struct {
 // submodule's new name, imported after the binding statement; where that
 // cannot be done safely the line is warned about.
 func (e *engine) rewriteBoundChains(f *index.File) {
+	if !e.bindsMovingPackage(f) {
+		return // the common case: no scan of the source
+	}
 	bound := map[string][]boundName{} // every name aliased and from-imports bind
 	moving := map[string]bool{}       // the names bound to a package a moved file lies below
 	plain := map[string]bool{}
@@ -245,9 +248,6 @@ func (e *engine) rewriteBoundChains(f *index.File) {
 				moving[name] = moving[name] || e.packageWithMoves(t)
 			}
 		}
-	}
-	if len(moving) == 0 {
-		return
 	}
 	var stmts []parsers.Span
 	for _, o := range f.Imports {
@@ -279,6 +279,24 @@ func (e *engine) rewriteBoundChains(f *index.File) {
 			e.boundChain(f, src, at, comps, ends, clean, bound[name], aliases)
 		}
 	}
+}
+
+// bindsMovingPackage reports whether an aliased import or a from-import
+// of f binds a name to a package some moved file lies below.
+func (e *engine) bindsMovingPackage(f *index.File) bool {
+	for _, imp := range f.Imports {
+		switch {
+		case imp.Kind == parsers.PyImport && imp.Alias != "" && e.packageWithMoves(imp.Target):
+			return true
+		case imp.Kind == parsers.PyFrom:
+			for _, t := range imp.NameTargets {
+				if e.packageWithMoves(t) {
+					return true
+				}
+			}
+		}
+	}
+	return false
 }
 
 // boundChain rewrites or warns about one chain comps (ends[k] is where

@@ -206,7 +206,7 @@ func (e *engine) keepRootBinding(f *index.File, imp index.Import, expr string) {
 // binds to a package, which chains such as `p.helpers.x()` reach
 // submodules through.
 type boundName struct {
-	target  workspace.Target // the package the name is bound to (old tree)
+	target  workspace.Target // what the name is bound to (old tree; zero for an attribute)
 	stmt    parsers.Span     // the statement that binds it
 	nested  bool
 	root    string // the source root the statement's absolute name was written against
@@ -318,7 +318,7 @@ func (e *engine) boundChain(f *index.File, src []byte, at int, comps []string, e
 	for _, o := range bs {
 		if o.target != b.target {
 			if e.chainMoves(b, comps) != nil || e.chainMoves(o, comps) != nil {
-				e.warn(f.Path, line, "unexpressible", "%s is bound to more than one package and %s may name a moved module; rewrite it by hand", comps[0], strings.Join(comps, "."))
+				e.warn(f.Path, line, "unexpressible", "%s is bound by imports of different modules and %s may name a moved module; rewrite it by hand", comps[0], strings.Join(comps, "."))
 			}
 			return
 		}
@@ -377,6 +377,9 @@ func (e *engine) chainMoves(b boundName, comps []string) *workspace.Target {
 // deepestSub returns the deepest module comps[:k] names below b's package
 // in the tree before the moves (k is 0 when it names none).
 func (e *engine) deepestSub(b boundName, comps []string) (int, workspace.Target) {
+	if b.target.Status != workspace.Internal {
+		return 0, workspace.Target{}
+	}
 	base := modPath(b.target)
 	for k := len(comps); k > 1; k-- {
 		if t, ok := e.pyOld.Lookup(base + "/" + strings.Join(comps[1:k], "/")); ok {

@@ -22,7 +22,8 @@ import (
 // packages, modules that import earlier modules in every form (absolute,
 // aliased, from-imports of submodules and names, relative, nested in
 // functions, try/except, TYPE_CHECKING, importlib, attribute chains, also
-// through the parent package: `import proj` … `proj.p1.m2.f()`) and a
+// through a parent package: `import proj` … `proj.p1.m2.f()`, aliased or
+// from-imported: `import proj.p1 as b`, `from proj import p1 as b` … `b.m2.f()`) and a
 // unittest suite that patches functions with mock.patch strings. Every
 // module has a check() that exercises its imports.
 func genPython(r *rand.Rand, nPkgs, nMods int) map[string][]byte {
@@ -93,12 +94,27 @@ func genPython(r *rand.Rand, nPkgs, nMods int) map[string][]byte {
 				if !strings.Contains(head.String(), "import importlib\n") {
 					head.WriteString("import importlib\n")
 				}
-			case 9: // a chain through the parent package: `import proj` … `proj.p1.m2.f()`
-				if !strings.Contains(head.String(), "import proj\n") {
-					head.WriteString("import proj\n")
+			case 9: // a chain through a parent package: `import proj` … `proj.p1.m2.f()`, or aliased, or from-imported
+				head.WriteString(fmt.Sprintf("import %s as %s  # loads it; the chain below reaches it through a parent package\n", od, alias))
+				// The form follows i and k, not r, so the projects the other
+				// cases draw stay the same.
+				comps := strings.Split(od, ".")
+				switch bound := alias + "_p"; {
+				case (i+k)%4 == 1: // `import proj as b` … `b.p1.m2.f()`
+					head.WriteString(fmt.Sprintf("import proj as %s\n", bound))
+					body.WriteString(fmt.Sprintf("    total += %s.%s.f_%s()\n", bound, strings.Join(comps[1:], "."), o.name))
+				case (i+k)%4 == 2 && len(comps) > 2: // `import proj.p1 as b` … `b.m2.f()`
+					head.WriteString(fmt.Sprintf("import proj.%s as %s\n", comps[1], bound))
+					body.WriteString(fmt.Sprintf("    total += %s.%s.f_%s()\n", bound, strings.Join(comps[2:], "."), o.name))
+				case (i+k)%4 == 3 && len(comps) > 2: // `from proj import p1 as b` … `b.m2.f()`
+					head.WriteString(fmt.Sprintf("from proj import %s as %s\n", comps[1], bound))
+					body.WriteString(fmt.Sprintf("    total += %s.%s.f_%s()\n", bound, strings.Join(comps[2:], "."), o.name))
+				default:
+					if !strings.Contains(head.String(), "import proj\n") {
+						head.WriteString("import proj\n")
+					}
+					body.WriteString(fmt.Sprintf("    total += %s.f_%s()\n", od, o.name))
 				}
-				head.WriteString(fmt.Sprintf("import %s as %s  # loads it; the chain below reaches it through proj\n", od, alias))
-				body.WriteString(fmt.Sprintf("    total += %s.f_%s()\n", od, o.name))
 			}
 		}
 		body.WriteString("    return total\n")

@@ -299,6 +299,7 @@ func (e *engine) rewritePython(f *index.File) {
 			e.rewriteFrom(f, imp, fNew, fileMoved)
 		}
 	}
+	e.rewriteBoundChains(f)
 }
 
 // rewriteRelativeString updates the relative name of

@@ -12,6 +12,7 @@ import (
 
 	"github.com/rogpeppe/go-internal/txtar"
 
+	"github.com/relayout/relayout/internal/testtool"
 	"github.com/relayout/relayout/refactor"
 	"github.com/relayout/relayout/refactor/conventions"
 	"github.com/relayout/relayout/refactor/index"
@@ -50,7 +51,7 @@ func TestGenerateConventions(t *testing.T) {
 				}
 				tree[f.Name] = string(f.Data)
 			}
-			dir := writeFiles(t, tree)
+			dir := testtool.TempTree(t, tree)
 			ws, err := refactor.Open(ctx, dir)
 			if err != nil {
 				t.Fatal(err)

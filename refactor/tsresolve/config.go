@@ -282,7 +282,7 @@ func (l *loader) problem(p Problem) {
 func (l *loader) problemAt(rc *rawConfig, v *jval, format string, args ...any) {
 	line := 0
 	if v != nil {
-		line = lineAt(rc.data, v.off)
+		line = lineAt(rc.data, v.off())
 	}
 	l.problem(Problem{Path: rc.path, Line: line, Msg: fmt.Sprintf(format, args...)})
 }
@@ -305,7 +305,7 @@ func (l *loader) read(p string) *rawConfig {
 	switch {
 	case root == nil:
 		l.problem(Problem{Path: p, Line: line, Msg: "malformed JSON: " + msg + "; the file is ignored"})
-	case root.kind != '{':
+	case root.kind() != '{':
 		l.problem(Problem{Path: p, Line: 1, Msg: "not a JSON object; the file is ignored"})
 	default:
 		rc.root = root
@@ -322,16 +322,16 @@ func (l *loader) chain(p string, stack []string) []*rawConfig {
 	ext := rc.root.get("extends")
 	var specs []*jval
 	switch {
-	case ext == nil || ext.kind == 'n':
-	case ext.kind == '"':
+	case ext == nil || ext.kind() == 'n':
+	case ext.kind() == '"':
 		specs = []*jval{ext}
-	case ext.kind == '[':
-		specs = ext.arr
+	case ext.kind() == '[':
+		specs = ext.arr()
 	default:
 		l.problemAt(rc, ext, "extends must be a string or an array of strings")
 	}
 	for _, s := range specs {
-		if s.kind != '"' {
+		if s.kind() != '"' {
 			l.problemAt(rc, s, "extends must be a string or an array of strings")
 			continue
 		}
@@ -351,7 +351,7 @@ func (l *loader) chain(p string, stack []string) []*rawConfig {
 
 // resolveExtends finds the config file an extends entry names.
 func (l *loader) resolveExtends(rc *rawConfig, v *jval) (string, bool) {
-	s := strings.ReplaceAll(v.str, "\\", "/")
+	s := strings.ReplaceAll(v.str(), "\\", "/")
 	if s == "" {
 		l.problemAt(rc, v, "extends is empty")
 		return "", false
@@ -445,7 +445,7 @@ type optionReader struct {
 
 // compilerOptions merges the compilerOptions object into o.
 func (r optionReader) compilerOptions(o *options) {
-	if co := r.rc.root.get("compilerOptions"); co != nil && co.kind != '{' && co.kind != 'n' {
+	if co := r.rc.root.get("compilerOptions"); co != nil && co.kind() != '{' && co.kind() != 'n' {
 		r.l.problemAt(r.rc, co, "compilerOptions must be an object; ignored")
 	}
 	for _, m := range r.rc.root.get("compilerOptions").members() {
@@ -496,7 +496,7 @@ func (r optionReader) moduleResolution(m jmember, o *options) {
 		s = Node10
 	}
 	if !slices.Contains([]string{Classic, Node10, Node16, NodeNext, Bundler}, s) {
-		r.l.problemAt(r.rc, m.val, "unknown moduleResolution %q; the default is used", m.val.str)
+		r.l.problemAt(r.rc, m.val, "unknown moduleResolution %q; the default is used", m.val.str())
 		return
 	}
 	o.moduleResolution = &s
@@ -525,10 +525,10 @@ func (r optionReader) fileSelection(o *options) {
 // str returns a string value; null and other types give false (the
 // others with a Problem).
 func (r optionReader) str(m jmember) (string, bool) {
-	if m.val.kind == '"' {
-		return m.val.str, true
+	if m.val.kind() == '"' {
+		return m.val.str(), true
 	}
-	if m.val.kind != 'n' {
+	if m.val.kind() != 'n' {
 		r.l.problemAt(r.rc, m.val, "%s must be a string; ignored", m.key)
 	}
 	return "", false
@@ -537,9 +537,9 @@ func (r optionReader) str(m jmember) (string, bool) {
 // boolean returns a boolean value, or nil for null and other types (the
 // others with a Problem).
 func (r optionReader) boolean(m jmember) *bool {
-	switch m.val.kind {
+	switch m.val.kind() {
 	case 't', 'f':
-		b := m.val.kind == 't'
+		b := m.val.kind() == 't'
 		return &b
 	case 'n':
 	default:
@@ -551,20 +551,20 @@ func (r optionReader) boolean(m jmember) *bool {
 // strs returns an array of strings (non-string entries dropped with a
 // Problem); null gives (nil, true), another type (nil, false).
 func (r optionReader) strs(m jmember) (*[]string, bool) {
-	if m.val.kind == 'n' {
+	if m.val.kind() == 'n' {
 		return nil, true
 	}
-	if m.val.kind != '[' {
+	if m.val.kind() != '[' {
 		r.l.problemAt(r.rc, m.val, "%s must be an array of strings; ignored", m.key)
 		return nil, false
 	}
 	out := []string{}
-	for _, e := range m.val.arr {
-		if e.kind != '"' {
+	for _, e := range m.val.arr() {
+		if e.kind() != '"' {
 			r.l.problemAt(r.rc, e, "%s must be an array of strings; entry ignored", m.key)
 			continue
 		}
-		out = append(out, e.str)
+		out = append(out, e.str())
 	}
 	return &out, true
 }
@@ -593,11 +593,11 @@ func (r optionReader) path(m jmember) *string {
 }
 
 func (l *loader) applyPaths(rc *rawConfig, v *jval, o *options) {
-	if v.kind == 'n' {
+	if v.kind() == 'n' {
 		o.paths = nil
 		return
 	}
-	if v.kind != '{' {
+	if v.kind() != '{' {
 		l.problemAt(rc, v, "paths must be an object; ignored")
 		return
 	}
@@ -607,21 +607,21 @@ func (l *loader) applyPaths(rc *rawConfig, v *jval, o *options) {
 			l.problemAt(rc, m.val, "paths pattern %q has more than one '*'; ignored", m.key)
 			continue
 		}
-		if m.val.kind != '[' {
+		if m.val.kind() != '[' {
 			l.problemAt(rc, m.val, "paths[%q] must be an array of strings; ignored", m.key)
 			continue
 		}
 		pm := PathMapping{Pattern: m.key}
-		for _, t := range m.val.arr {
-			if t.kind != '"' {
+		for _, t := range m.val.arr() {
+			if t.kind() != '"' {
 				l.problemAt(rc, t, "paths[%q] must be an array of strings; entry ignored", m.key)
 				continue
 			}
-			if strings.Count(t.str, "*") > 1 {
-				l.problemAt(rc, t, "paths[%q] target %q has more than one '*'; ignored", m.key, t.str)
+			if strings.Count(t.str(), "*") > 1 {
+				l.problemAt(rc, t, "paths[%q] target %q has more than one '*'; ignored", m.key, t.str())
 				continue
 			}
-			pm.Targets = append(pm.Targets, strings.ReplaceAll(t.str, "\\", "/"))
+			pm.Targets = append(pm.Targets, strings.ReplaceAll(t.str(), "\\", "/"))
 		}
 		ms = append(ms, pm)
 	}

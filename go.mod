@@ -17,6 +17,7 @@ require (
 	go.lsp.dev/uri v1.0.1
 	go.uber.org/zap v1.28.0
 	go.yaml.in/yaml/v3 v3.0.4
+	gopkg.in/ini.v1 v1.67.0
 )
 
 require (

@@ -9,6 +9,8 @@ import (
 	"testing"
 
 	"go.lsp.dev/protocol"
+
+	"github.com/relayout/relayout/internal/testtool"
 )
 
 // planTree is a two-language workspace (a Python backend under src/, a
@@ -68,7 +70,7 @@ where = ["src"]
 func cliApplyTree(t *testing.T, files map[string]string, args ...string) map[string][]byte {
 	t.Helper()
 	root := t.TempDir()
-	writeTree(t, root, files)
+	testtool.WriteTree(t, root, files)
 	cmd := exec.Command(relayoutBin, append([]string{"apply", "--root", root}, args...)...)
 	cmd.Env = append(os.Environ(), "XDG_CACHE_HOME="+t.TempDir())
 	if out, err := cmd.CombinedOutput(); err != nil {
@@ -122,7 +124,7 @@ for name, ref in scripts.items():
 func TestApplyPlanOverStdio(t *testing.T) {
 	want := cliApplyTree(t, planTree)
 	root := t.TempDir()
-	writeTree(t, root, planTree)
+	testtool.WriteTree(t, root, planTree)
 	e, sp := startServe(t)
 	e.initialize(editorConfig{echoRenames: true}, root)
 	e.awaitEnds(1)

@@ -13,6 +13,7 @@ import (
 	"go.lsp.dev/protocol"
 	"go.lsp.dev/uri"
 
+	"github.com/relayout/relayout/internal/testtool"
 	"github.com/relayout/relayout/refactor"
 	"github.com/relayout/relayout/refactor/depth"
 	"github.com/relayout/relayout/refactor/edit"
@@ -41,7 +42,7 @@ const invoiceRel = "src/app/backend/services/billing/invoice.py"
 func openProject(t *testing.T, cfg editorConfig, files map[string]string) (*editor, string) {
 	t.Helper()
 	root := t.TempDir()
-	writeTree(t, root, files)
+	testtool.WriteTree(t, root, files)
 	e := newEditor(t, cfg)
 	e.initialize(cfg, root)
 	e.awaitEnds(1)
@@ -138,7 +139,7 @@ func cliTree(t *testing.T, files map[string]string, moves []move.Move, opts refa
 func cliTreeErr(t *testing.T, files map[string]string, moves []move.Move, opts refactor.MoveOptions) (map[string][]byte, error) {
 	t.Helper()
 	root := t.TempDir()
-	writeTree(t, root, files)
+	testtool.WriteTree(t, root, files)
 	ws, err := refactor.Open(t.Context(), root)
 	if err != nil {
 		return nil, err
@@ -424,7 +425,7 @@ func TestResolveErrors(t *testing.T) {
 		u := e.open(root, invoiceRel)
 		planned := byKind(t, codeActions(t, listActions(e, u)), protocol.CodeActionKindRefactorMove)
 		// The target appears after listing: the move is now impossible.
-		writeTree(t, root, map[string]string{"src/app/billing/x.py": ""})
+		testtool.WriteTree(t, root, map[string]string{"src/app/billing/x.py": ""})
 		// A file (not a directory) now blocks the target.
 		d := dataOf(t, planned)
 		d.Moves = []move.Move{{From: invoiceRel, To: "src/app/billing/x.py"}}

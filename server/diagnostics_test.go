@@ -10,6 +10,7 @@ import (
 
 	"go.lsp.dev/protocol"
 
+	"github.com/relayout/relayout/internal/testtool"
 	"github.com/relayout/relayout/refactor/config"
 )
 
@@ -30,7 +31,7 @@ var depthDeep = []string{"a/b/c/d/e/deep.py", "x/y/z/w/v/u/notes.txt", "src/pkg/
 
 func TestDiagnosticsForEveryDeepFile(t *testing.T) {
 	root := t.TempDir()
-	writeTree(t, root, depthTree)
+	testtool.WriteTree(t, root, depthTree)
 	cfg := editorConfig{}
 	e := newEditor(t, cfg)
 	e.initialize(cfg, root)
@@ -80,8 +81,8 @@ func fmtLevel(level, limit int) string {
 
 func TestDiagnosticsFollowConfig(t *testing.T) {
 	root := t.TempDir()
-	writeTree(t, root, depthTree)
-	writeTree(t, root, map[string]string{"relayout.toml": "[depth]\nmax = 5\nseverity = \"error\"\n"})
+	testtool.WriteTree(t, root, depthTree)
+	testtool.WriteTree(t, root, map[string]string{"relayout.toml": "[depth]\nmax = 5\nseverity = \"error\"\n"})
 	cfg := editorConfig{}
 	e := newEditor(t, cfg)
 	e.initialize(cfg, root)
@@ -107,8 +108,8 @@ func TestMalformedConfig(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			root := t.TempDir()
-			writeTree(t, root, depthTree)
-			writeTree(t, root, map[string]string{"relayout.toml": tc.toml})
+			testtool.WriteTree(t, root, depthTree)
+			testtool.WriteTree(t, root, map[string]string{"relayout.toml": tc.toml})
 			cfg := editorConfig{}
 			e := newEditor(t, cfg)
 			e.initialize(cfg, root)
@@ -147,8 +148,8 @@ func TestMalformedConfig(t *testing.T) {
 
 func TestConfigBrokenThenFixed(t *testing.T) {
 	root := t.TempDir()
-	writeTree(t, root, depthTree)
-	writeTree(t, root, map[string]string{"relayout.toml": "[depth]\nmax = 5\n"})
+	testtool.WriteTree(t, root, depthTree)
+	testtool.WriteTree(t, root, map[string]string{"relayout.toml": "[depth]\nmax = 5\n"})
 	cfg := editorConfig{}
 	e := newEditor(t, cfg)
 	e.initialize(cfg, root)
@@ -161,7 +162,7 @@ func TestConfigBrokenThenFixed(t *testing.T) {
 
 	// Break it: the config diagnostic appears, depth diagnostics keep using
 	// the last valid configuration (max 5), and a new deep file is still seen.
-	writeTree(t, root, map[string]string{
+	testtool.WriteTree(t, root, map[string]string{
 		"relayout.toml":      "[depth]\nmax = 5\nseverity = [\n",
 		"q/w/e/r/t/y/new.py": "",
 	})
@@ -186,7 +187,7 @@ func TestConfigBrokenThenFixed(t *testing.T) {
 
 	// Fix it with another limit: the config diagnostic is cleared by an empty
 	// publish and depth diagnostics follow the new limit.
-	writeTree(t, root, map[string]string{"relayout.toml": "[depth]\nmax = 4\n"})
+	testtool.WriteTree(t, root, map[string]string{"relayout.toml": "[depth]\nmax = 4\n"})
 	ends = e.ends()
 	changed(e, root, protocol.FileChangeTypeChanged, "relayout.toml")
 	e.awaitEnds(ends + 1)

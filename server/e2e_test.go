@@ -23,6 +23,7 @@ import (
 
 	"go.lsp.dev/protocol"
 
+	"github.com/relayout/relayout/internal/testtool"
 	"github.com/relayout/relayout/refactor"
 	"github.com/relayout/relayout/refactor/move"
 )
@@ -140,7 +141,7 @@ func quietStop(t *testing.T, stderr string) {
 // logs no "context canceled" warning or error and exits 0.
 func TestServeStopsQuietly(t *testing.T) {
 	root := t.TempDir()
-	writeTree(t, root, map[string]string{"a.py": ""})
+	testtool.WriteTree(t, root, map[string]string{"a.py": ""})
 	e, sp := startServe(t)
 	e.initialize(editorConfig{}, root)
 	sp.stop(t, e)
@@ -160,7 +161,7 @@ func TestServeStopsQuietly(t *testing.T) {
 
 func TestServeOverStdio(t *testing.T) {
 	root := t.TempDir()
-	writeTree(t, root, map[string]string{"a.py": "", "a/b/c/d/e/deep.py": "", "relayout.toml": "[depth]\nseverity = \"hint\"\n"})
+	testtool.WriteTree(t, root, map[string]string{"a.py": "", "a/b/c/d/e/deep.py": "", "relayout.toml": "[depth]\nseverity = \"hint\"\n"})
 	e, sp := startServe(t)
 	stderr := sp.stderr
 
@@ -183,7 +184,7 @@ func TestServeOverStdio(t *testing.T) {
 // each leaving the tree `relayout move` leaves.
 func TestServeMoveOverStdio(t *testing.T) {
 	root := t.TempDir()
-	writeTree(t, root, billingTree)
+	testtool.WriteTree(t, root, billingTree)
 	e, sp := startServe(t)
 	cfg := editorConfig{echoRenames: true}
 	e.initialize(cfg, root)

@@ -6,11 +6,13 @@ import (
 	"testing"
 
 	"go.lsp.dev/protocol"
+
+	"github.com/relayout/relayout/internal/testtool"
 )
 
 func TestFileOperations(t *testing.T) {
 	root := t.TempDir()
-	writeTree(t, root, map[string]string{"a/b/c/d/e/deep.py": "", "keep/a/b/c/e.py": ""})
+	testtool.WriteTree(t, root, map[string]string{"a/b/c/d/e/deep.py": "", "keep/a/b/c/e.py": ""})
 	cfg := editorConfig{noDynamicWatch: true}
 	e := newEditor(t, cfg)
 	e.initialize(cfg, root)
@@ -36,7 +38,7 @@ func TestFileOperations(t *testing.T) {
 	}
 
 	// Create a deep folder with a file.
-	writeTree(t, root, map[string]string{"n/o/p/q/r/s/t.py": ""})
+	testtool.WriteTree(t, root, map[string]string{"n/o/p/q/r/s/t.py": ""})
 	if err := e.server.DidCreateFiles(ctx, &protocol.CreateFilesParams{Files: []protocol.FileCreate{{URI: string(fileURI(root, "n/o/p/q/r/s"))}}}); err != nil {
 		t.Fatal(err)
 	}

@@ -16,6 +16,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/relayout/relayout/internal/testtool"
 )
 
 // rawConn speaks framed JSON-RPC to a server over a real pipe.
@@ -219,7 +221,7 @@ func TestRootAndHomeFoldersRefused(t *testing.T) {
 
 func TestSameFolderSpelledDifferentlyOpenedOnce(t *testing.T) {
 	root := t.TempDir()
-	writeTree(t, root, map[string]string{"a/b.py": "", "sub/c.py": ""})
+	testtool.WriteTree(t, root, map[string]string{"a/b.py": "", "sub/c.py": ""})
 	link := filepath.Join(t.TempDir(), "link")
 	if err := os.Symlink(root, link); err != nil {
 		t.Skip("symlinks unavailable:", err)
@@ -253,7 +255,7 @@ func TestSameFolderSpelledDifferentlyOpenedOnce(t *testing.T) {
 
 func TestRelativeFileURIsRefused(t *testing.T) {
 	root := t.TempDir()
-	writeTree(t, root, map[string]string{"relayout.toml": "", "a/b.py": ""})
+	testtool.WriteTree(t, root, map[string]string{"relayout.toml": "", "a/b.py": ""})
 	rc := startRaw(t)
 	m := rc.call(`{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"processId":null,"capabilities":{},"workspaceFolders":[{"uri":"file:relative","name":"r"}]}}`)
 	if m.Error == nil || m.Error.Code != -32602 || !strings.Contains(m.Error.Message, "absolute path") {

@@ -9,6 +9,7 @@ import (
 	"go.lsp.dev/protocol"
 	"go.lsp.dev/uri"
 
+	"github.com/relayout/relayout/internal/testtool"
 	"github.com/relayout/relayout/parsers"
 	"github.com/relayout/relayout/refactor/edit"
 )
@@ -83,7 +84,7 @@ func TestRenameSteps(t *testing.T) {
 
 func TestEmptyDirsAfter(t *testing.T) {
 	root := t.TempDir()
-	writeTree(t, root, map[string]string{
+	testtool.WriteTree(t, root, map[string]string{
 		"a/b/x.py":                 "",
 		"a/b/c/y.py":               "",
 		"a/__init__.py":            "",

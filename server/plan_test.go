@@ -8,6 +8,8 @@ import (
 	"testing"
 
 	"go.lsp.dev/protocol"
+
+	"github.com/relayout/relayout/internal/testtool"
 )
 
 func TestPlanDiagnostics(t *testing.T) {
@@ -39,7 +41,7 @@ func TestPlanDiagnostics(t *testing.T) {
 	}
 
 	// Fixed: the diagnostic is cleared with the folder's refresh.
-	writeTree(t, root, map[string]string{"relayout.toml": strings.SplitAfter(files["relayout.toml"], "\n\n")[0]})
+	testtool.WriteTree(t, root, map[string]string{"relayout.toml": strings.SplitAfter(files["relayout.toml"], "\n\n")[0]})
 	ends := e.ends()
 	changed(e, root, protocol.FileChangeTypeChanged, "relayout.toml")
 	e.awaitEnds(ends + 1)
@@ -115,7 +117,7 @@ func TestIndexFollowsRefresh(t *testing.T) {
 	cfg := editorConfig{}
 	e, root := openProject(t, cfg, billingTree)
 	for i := range 3 {
-		writeTree(t, root, map[string]string{"src/app/new" + string(rune('a'+i)) + ".py": "import app.cli\n"})
+		testtool.WriteTree(t, root, map[string]string{"src/app/new" + string(rune('a'+i)) + ".py": "import app.cli\n"})
 		ends := e.ends()
 		changed(e, root, protocol.FileChangeTypeCreated, "src/app/new"+string(rune('a'+i))+".py")
 		e.awaitEnds(ends + 1)

@@ -3,11 +3,13 @@ package server
 import (
 	"strings"
 	"testing"
+
+	"github.com/relayout/relayout/internal/testtool"
 )
 
 func TestProgressWhileOpening(t *testing.T) {
 	root := t.TempDir()
-	writeTree(t, root, map[string]string{"a.py": "", "a/b/c/d/e/f.py": ""})
+	testtool.WriteTree(t, root, map[string]string{"a.py": "", "a/b/c/d/e/f.py": ""})
 	cfg := editorConfig{}
 	e := newEditor(t, cfg)
 	e.initialize(cfg, root)
@@ -85,7 +87,7 @@ func TestProgressReportHook(t *testing.T) {
 
 func TestNoProgressWithoutClientSupport(t *testing.T) {
 	root := t.TempDir()
-	writeTree(t, root, map[string]string{"a/b/c/d/e/f.py": ""})
+	testtool.WriteTree(t, root, map[string]string{"a/b/c/d/e/f.py": ""})
 	cfg := editorConfig{noProgress: true}
 	e := newEditor(t, cfg)
 	e.initialize(cfg, root)

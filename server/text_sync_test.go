@@ -5,6 +5,7 @@ import (
 
 	"go.lsp.dev/protocol"
 
+	"github.com/relayout/relayout/internal/testtool"
 	"github.com/relayout/relayout/parsers"
 )
 
@@ -109,7 +110,7 @@ func TestDidSaveOfUnlistedFileRereads(t *testing.T) {
 	e := newEditor(t, cfg)
 	e.initialize(cfg, root)
 	e.awaitEnds(1)
-	writeTree(t, root, map[string]string{"a/b/c/d/e/saved.py": ""})
+	testtool.WriteTree(t, root, map[string]string{"a/b/c/d/e/saved.py": ""})
 	u := fileURI(root, "a/b/c/d/e/saved.py")
 	if err := e.server.DidSave(e.ctx(), &protocol.DidSaveTextDocumentParams{TextDocument: protocol.TextDocumentIdentifier{URI: u}}); err != nil {
 		t.Fatal(err)

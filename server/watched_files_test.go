@@ -11,6 +11,8 @@ import (
 
 	"github.com/fsnotify/fsnotify"
 	"go.lsp.dev/protocol"
+
+	"github.com/relayout/relayout/internal/testtool"
 )
 
 func TestWatcherRegistration(t *testing.T) {
@@ -53,7 +55,7 @@ func TestWatcherRegistration(t *testing.T) {
 
 func TestWatchedFilesCreateAndDelete(t *testing.T) {
 	root := t.TempDir()
-	writeTree(t, root, map[string]string{"a.py": "", "a/b/c/d/e/old.py": ""})
+	testtool.WriteTree(t, root, map[string]string{"a.py": "", "a/b/c/d/e/old.py": ""})
 	cfg := editorConfig{}
 	e := newEditor(t, cfg)
 	e.initialize(cfg, root)
@@ -63,7 +65,7 @@ func TestWatchedFilesCreateAndDelete(t *testing.T) {
 	}
 
 	// Create a deep file: a new diagnostic.
-	writeTree(t, root, map[string]string{"p/q/r/s/t/new.ts": ""})
+	testtool.WriteTree(t, root, map[string]string{"p/q/r/s/t/new.ts": ""})
 	changed(e, root, protocol.FileChangeTypeCreated, "p/q/r/s/t/new.ts")
 	e.awaitEnds(2)
 	if got, want := e.snapshot().flagged(), uris(root, "a/b/c/d/e/old.py", "p/q/r/s/t/new.ts"); !equalStrings(got, want) {
@@ -110,7 +112,7 @@ func TestWatchedFilesAreDebounced(t *testing.T) {
 	e.awaitEnds(1)
 	rels := []string{"a/b/c/d/e/1.py", "a/b/c/d/e/2.py", "a/b/c/d/e/3.py"}
 	for _, r := range rels {
-		writeTree(t, root, map[string]string{r: ""})
+		testtool.WriteTree(t, root, map[string]string{r: ""})
 		changed(e, root, protocol.FileChangeTypeCreated, r) // three notifications, well within the delay
 	}
 	// The first re-read after the burst waited for all of it.
@@ -160,7 +162,7 @@ func TestListingMayChange(t *testing.T) {
 // folder was opened too.
 func TestDiskWatcherWithoutClientWatchers(t *testing.T) {
 	root := t.TempDir()
-	writeTree(t, root, map[string]string{"a.py": "", "a/b/c/d/e/old.py": "", "node_modules/x/y.js": ""})
+	testtool.WriteTree(t, root, map[string]string{"a.py": "", "a/b/c/d/e/old.py": "", "node_modules/x/y.js": ""})
 	cfg := editorConfig{noDynamicWatch: true}
 	e := newEditor(t, cfg)
 	e.initialize(cfg, root)
@@ -175,10 +177,10 @@ func TestDiskWatcherWithoutClientWatchers(t *testing.T) {
 
 	// mkdir -p p/q/r/s/t && touch p/q/r/s/t/new.py: the new directories
 	// are watched once the folder is re-read.
-	writeTree(t, root, map[string]string{"p/q/r/s/t/new.py": ""})
+	testtool.WriteTree(t, root, map[string]string{"p/q/r/s/t/new.py": ""})
 	deep := fileURI(root, "p/q/r/s/t/new.py")
 	e.await("a file created in new directories is flagged", func(st *editorState) bool { return len(st.diags[deep]) == 1 })
-	writeTree(t, root, map[string]string{"p/q/r/s/t/second.py": ""})
+	testtool.WriteTree(t, root, map[string]string{"p/q/r/s/t/second.py": ""})
 	second := fileURI(root, "p/q/r/s/t/second.py")
 	e.await("a file created in a watched new directory is flagged", func(st *editorState) bool { return len(st.diags[second]) == 1 })
 }

@@ -8,14 +8,16 @@ import (
 
 	"go.lsp.dev/protocol"
 	"go.lsp.dev/uri"
+
+	"github.com/relayout/relayout/internal/testtool"
 )
 
 func TestMultiRootFolders(t *testing.T) {
 	base := t.TempDir()
 	a, b, c := filepath.Join(base, "a"), filepath.Join(base, "b"), filepath.Join(base, "c")
-	writeTree(t, a, map[string]string{"1/2/3/4/5/a.py": ""})
-	writeTree(t, b, map[string]string{"1/2/3/4/5/b.py": "", "relayout.toml": "[depth]\nmax = 5\n"})
-	writeTree(t, c, map[string]string{"1/2/3/4/5/c.py": ""})
+	testtool.WriteTree(t, a, map[string]string{"1/2/3/4/5/a.py": ""})
+	testtool.WriteTree(t, b, map[string]string{"1/2/3/4/5/b.py": "", "relayout.toml": "[depth]\nmax = 5\n"})
+	testtool.WriteTree(t, c, map[string]string{"1/2/3/4/5/c.py": ""})
 	cfg := editorConfig{}
 	e := newEditor(t, cfg)
 	e.initialize(cfg, a, b)
@@ -44,7 +46,7 @@ func TestMultiRootFolders(t *testing.T) {
 func TestNestedFoldersCombineDiagnostics(t *testing.T) {
 	outer := t.TempDir()
 	inner := filepath.Join(outer, "sub")
-	writeTree(t, outer, map[string]string{"sub/1/2/3/4/5/x.py": ""}) // level 6 in outer, 5 in inner
+	testtool.WriteTree(t, outer, map[string]string{"sub/1/2/3/4/5/x.py": ""}) // level 6 in outer, 5 in inner
 	cfg := editorConfig{}
 	e := newEditor(t, cfg)
 	e.initialize(cfg, outer, inner)
@@ -67,7 +69,7 @@ func TestNestedFoldersCombineDiagnostics(t *testing.T) {
 
 func TestRootURIFallback(t *testing.T) {
 	root := t.TempDir()
-	writeTree(t, root, map[string]string{"1/2/3/4/5/x.py": ""})
+	testtool.WriteTree(t, root, map[string]string{"1/2/3/4/5/x.py": ""})
 	cfg := editorConfig{}
 	e := newEditor(t, cfg)
 	u := uri.File(root)
@@ -80,7 +82,7 @@ func TestRootURIFallback(t *testing.T) {
 
 func TestFolderRemovedAndAddedAgain(t *testing.T) {
 	root := t.TempDir()
-	writeTree(t, root, map[string]string{"1/2/3/4/5/x.py": ""})
+	testtool.WriteTree(t, root, map[string]string{"1/2/3/4/5/x.py": ""})
 	cfg := editorConfig{}
 	e := newEditor(t, cfg)
 	e.initialize(cfg, root)

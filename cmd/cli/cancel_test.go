@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/relayout/relayout/internal/testtool"
 )
 
 // cancelWorkspace writes a small Python workspace whose plan moves a
@@ -27,7 +29,7 @@ func cancelWorkspace(t *testing.T) string {
 		fmt.Fprintf(&users, "from app.backend.big.m%d import VALUE as v%d\n", i, i)
 	}
 	files["src/app/user.py"] = users.String()
-	writeTree(t, ws, files)
+	testtool.WriteTree(t, ws, files)
 	return ws
 }
 

@@ -14,6 +14,8 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+
+	"github.com/relayout/relayout/internal/testtool"
 )
 
 // The hostile-input suite (issue 8): each row is a workspace holding some
@@ -345,15 +347,7 @@ func TestHostileInputs(t *testing.T) {
 	for _, row := range hostileRows {
 		t.Run(strings.ReplaceAll(row.name, " ", "_"), func(t *testing.T) {
 			dir := t.TempDir()
-			for p, c := range row.files {
-				full := filepath.Join(dir, filepath.FromSlash(p))
-				if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
-					t.Fatal(err)
-				}
-				if err := os.WriteFile(full, []byte(c), 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
+			testtool.WriteTree(t, dir, row.files)
 			if row.setup != nil {
 				row.setup(t, dir)
 			}

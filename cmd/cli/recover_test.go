@@ -12,6 +12,8 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+
+	"github.com/relayout/relayout/internal/testtool"
 )
 
 // tree returns every file and directory under dir with its content.
@@ -38,20 +40,6 @@ func tree(t *testing.T, dir string) map[string]string {
 		t.Fatal(err)
 	}
 	return out
-}
-
-// writeTree writes files (slash paths → content) under dir.
-func writeTree(t *testing.T, dir string, files map[string]string) {
-	t.Helper()
-	for p, c := range files {
-		full := filepath.Join(dir, filepath.FromSlash(p))
-		if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(full, []byte(c), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
 }
 
 // Environment of TestApplyKillChild: the workspace to apply in, and the
@@ -101,7 +89,7 @@ func TestRecoverAfterKill(t *testing.T) {
 		t.Skip("starts processes")
 	}
 	ws := t.TempDir()
-	write := func(p, c string) { writeTree(t, ws, map[string]string{p: c}) }
+	write := func(p, c string) { testtool.WriteTree(t, ws, map[string]string{p: c}) }
 	write("pyproject.toml", "[tool.setuptools.packages.find]\nwhere = [\"src\"]\n")
 	write("src/app/__init__.py", "")
 	write("src/app/backend/__init__.py", "")
@@ -171,7 +159,7 @@ func TestRecoverHostileJournal(t *testing.T) {
 		"ws/.relayout-journal/backup/0":     "pwned",
 		"outside/victim.txt":                "precious",
 	}
-	writeTree(t, top, files)
+	testtool.WriteTree(t, top, files)
 	before := tree(t, top)
 	var stdout, stderr strings.Builder
 	code := Main([]string{"apply", "--recover", "--root", root}, strings.NewReader(""), &stdout, &stderr)

@@ -2,7 +2,8 @@
 // (python3, pyright, tsc, tsserver, node, nvim, …), what happens when the
 // tool is missing: the test is skipped on a developer's machine and FAILS
 // when the CI environment variable is set, so CI can never pass by not
-// running a check. It is test support only; production code must not
+// running a check. It also writes fixture trees for every package's tests
+// (WriteTree, TempTree). It is test support only; production code must not
 // import it.
 package testtool
 

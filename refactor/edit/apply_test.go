@@ -9,6 +9,7 @@ import (
 	"syscall"
 	"testing"
 
+	"github.com/relayout/relayout/internal/testtool"
 	"github.com/relayout/relayout/refactor/workspace"
 )
 
@@ -53,19 +54,6 @@ func tree(t *testing.T, dir string) map[string]string {
 		t.Fatal(err)
 	}
 	return out
-}
-
-func writeTree(t *testing.T, dir string, files map[string]string) {
-	t.Helper()
-	for p, c := range files {
-		full := filepath.Join(dir, filepath.FromSlash(p))
-		if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(full, []byte(c), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
 }
 
 func diskSet(t *testing.T, dir string) workspace.FileSet {
@@ -113,7 +101,7 @@ var want = map[string]string{
 func TestApply(t *testing.T) {
 	defer syscall.Umask(syscall.Umask(0o022))
 	dir := t.TempDir()
-	writeTree(t, dir, initial)
+	testtool.WriteTree(t, dir, initial)
 	sum, err := Apply(t.Context(), dir, diskSet(t, dir), sample(), ApplyOptions{})
 	if err != nil {
 		t.Fatal(err)
@@ -132,7 +120,7 @@ func TestApplyFaultInjection(t *testing.T) {
 	var steps []string
 	{
 		dir := t.TempDir()
-		writeTree(t, dir, initial)
+		testtool.WriteTree(t, dir, initial)
 		_, err := Apply(t.Context(), dir, diskSet(t, dir), sample(), ApplyOptions{Hook: func(s string) error { steps = append(steps, s); return nil }})
 		if err != nil {
 			t.Fatal(err)
@@ -143,7 +131,7 @@ func TestApplyFaultInjection(t *testing.T) {
 	}
 	for _, step := range steps {
 		dir := t.TempDir()
-		writeTree(t, dir, initial)
+		testtool.WriteTree(t, dir, initial)
 		before := tree(t, dir)
 		boom := errors.New("injected")
 		_, err := Apply(t.Context(), dir, diskSet(t, dir), sample(), ApplyOptions{Hook: func(s string) error {
@@ -166,7 +154,7 @@ func TestApplyFaultInjection(t *testing.T) {
 func TestRecover(t *testing.T) {
 	for _, at := range []string{"write n/m/x.py", "remove ", "rmdir ", "commit"} {
 		dir := t.TempDir()
-		writeTree(t, dir, initial)
+		testtool.WriteTree(t, dir, initial)
 		before := tree(t, dir)
 		func() {
 			defer func() { _ = recover() }()
@@ -198,7 +186,7 @@ func TestRecover(t *testing.T) {
 
 func TestDiff(t *testing.T) {
 	dir := t.TempDir()
-	writeTree(t, dir, initial)
+	testtool.WriteTree(t, dir, initial)
 	d, err := Diff(diskSet(t, dir), sample())
 	if err != nil {
 		t.Fatal(err)

@@ -12,6 +12,8 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+
+	"github.com/relayout/relayout/internal/testtool"
 )
 
 // crash is the panic value of a simulated kill.
@@ -66,7 +68,7 @@ func leftovers(tr map[string]string) []string {
 func reference(t *testing.T) (before, after map[string]string, applySteps []string) {
 	t.Helper()
 	base := t.TempDir()
-	writeTree(t, base, initial)
+	testtool.WriteTree(t, base, initial)
 	before = tree(t, base)
 	applySteps = steps(func() {
 		if _, err := Apply(t.Context(), base, diskSet(t, base), sample(), ApplyOptions{}); err != nil {
@@ -105,7 +107,7 @@ func TestKillAtEveryStep(t *testing.T) {
 	for n, name := range applySteps {
 		fresh := func() string {
 			dir := t.TempDir()
-			writeTree(t, dir, initial)
+			testtool.WriteTree(t, dir, initial)
 			fs := diskSet(t, dir)
 			if !killAt(n, func() { _, _ = Apply(t.Context(), dir, fs, sample(), ApplyOptions{}) }) {
 				t.Fatalf("apply step %d (%s) not reached", n, name)
@@ -191,7 +193,7 @@ func TestKillProcess(t *testing.T) {
 	before, after, applySteps := reference(t)
 	for n, name := range applySteps {
 		dir := t.TempDir()
-		writeTree(t, dir, initial)
+		testtool.WriteTree(t, dir, initial)
 		cmd := exec.Command(os.Args[0], "-test.run=^TestKillChild$", "-test.count=1")
 		cmd.Env = append(os.Environ(), killDirEnv+"="+dir, killStepEnv+"="+strconv.Itoa(n))
 		out, err := cmd.CombinedOutput()
@@ -212,7 +214,7 @@ func TestKillProcess(t *testing.T) {
 // taken for a prepared journal by the next recover.
 func TestRecoverListingOrder(t *testing.T) {
 	dir := t.TempDir()
-	writeTree(t, dir, initial)
+	testtool.WriteTree(t, dir, initial)
 	before := tree(t, dir)
 	killAt(0, func() {
 		failpoint = func(s string) {
@@ -247,7 +249,7 @@ func TestRecoverListingOrder(t *testing.T) {
 // deleting the written files it lists.
 func TestRecoverRefusesMissingBackup(t *testing.T) {
 	dir := t.TempDir()
-	writeTree(t, dir, initial)
+	testtool.WriteTree(t, dir, initial)
 	killAt(0, func() {
 		failpoint = func(s string) {
 			if s == "commit" {
@@ -357,13 +359,13 @@ func TestRecoverRefusesHostileJournal(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			top := t.TempDir()
 			root, outside := filepath.Join(top, "root"), filepath.Join(top, "outside")
-			writeTree(t, root, map[string]string{"a.txt": "mine", JournalDir + "/backup/.keep": ""})
-			writeTree(t, outside, map[string]string{"victim.txt": "precious"})
+			testtool.WriteTree(t, root, map[string]string{"a.txt": "mine", JournalDir + "/backup/.keep": ""})
+			testtool.WriteTree(t, outside, map[string]string{"victim.txt": "precious"})
 			if c.journal != "" {
-				writeTree(t, root, map[string]string{JournalDir + "/journal.json": c.journal})
+				testtool.WriteTree(t, root, map[string]string{JournalDir + "/journal.json": c.journal})
 			}
 			for f, content := range c.backups {
-				writeTree(t, root, map[string]string{JournalDir + "/backup/" + f: content})
+				testtool.WriteTree(t, root, map[string]string{JournalDir + "/backup/" + f: content})
 			}
 			if c.setup != nil {
 				c.setup(t, root, outside)
@@ -402,8 +404,8 @@ func TestRecoverRefusesHostileJournal(t *testing.T) {
 func TestApplyRefusesSymlinkedDir(t *testing.T) {
 	top := t.TempDir()
 	root, outside := filepath.Join(top, "root"), filepath.Join(top, "outside")
-	writeTree(t, root, initial)
-	writeTree(t, outside, map[string]string{"victim.txt": "precious"})
+	testtool.WriteTree(t, root, initial)
+	testtool.WriteTree(t, outside, map[string]string{"victim.txt": "precious"})
 	if err := os.Symlink(outside, filepath.Join(root, "link")); err != nil {
 		t.Fatal(err)
 	}
@@ -422,7 +424,7 @@ func TestApplyRefusesSymlinkedDir(t *testing.T) {
 // TestApplyUmask: created files and directories honour the umask.
 func TestApplyUmask(t *testing.T) {
 	dir := t.TempDir()
-	writeTree(t, dir, initial)
+	testtool.WriteTree(t, dir, initial)
 	defer syscall.Umask(syscall.Umask(0o077))
 	if _, err := Apply(t.Context(), dir, diskSet(t, dir), sample(), ApplyOptions{}); err != nil {
 		t.Fatal(err)
@@ -442,7 +444,7 @@ func TestApplyUmask(t *testing.T) {
 // cancelled in the middle of the apply rolls it back.
 func TestApplyCancelled(t *testing.T) {
 	dir := t.TempDir()
-	writeTree(t, dir, initial)
+	testtool.WriteTree(t, dir, initial)
 	before := tree(t, dir)
 	ctx, cancel := context.WithCancel(t.Context())
 	cancel()
@@ -472,7 +474,7 @@ func TestApplyCancelled(t *testing.T) {
 // *RollbackError that wraps the cause and keeps the journal.
 func TestRollbackError(t *testing.T) {
 	dir := t.TempDir()
-	writeTree(t, dir, initial)
+	testtool.WriteTree(t, dir, initial)
 	boom := errors.New("injected")
 	_, err := Apply(t.Context(), dir, diskSet(t, dir), sample(), ApplyOptions{Hook: func(s string) error {
 		if s == "commit" {

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/relayout/relayout/internal/testtool"
 	"github.com/relayout/relayout/parsers"
 )
 
@@ -192,15 +193,7 @@ export default Session;
 		"src/auth/util.ts": "export function join(...s: string[]): string { return s.join(':'); }\n",
 		"src/caller.ts":    "import Session, { issue, now, type User } from './auth/auth.js';\nconst u: User = { name: 'a' };\nexport const s = [issue(u), now(), new Session()];\n",
 	}
-	for name, data := range files {
-		p := filepath.Join(dir, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	testtool.WriteTree(t, dir, files)
 	cmd := exec.Command(tsc, "-p", dir)
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("tsc: %v\n%s\nmerged module:\n%s", err, out, got)

@@ -7,6 +7,7 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"github.com/relayout/relayout/internal/testtool"
 	"github.com/relayout/relayout/refactor/index"
 	"github.com/relayout/relayout/refactor/workspace"
 )
@@ -30,7 +31,7 @@ func (c *lateCancel) Err() error {
 // change set, or the complete change set — never a partial one.
 func TestComputeCancelled(t *testing.T) {
 	dir := t.TempDir()
-	writeFiles(t, dir, map[string][]byte{
+	testtool.WriteTree(t, dir, map[string][]byte{
 		"src/a/util.ts":  []byte("export const x = 1;\n"),
 		"src/main.ts":    []byte("import { x } from './a/util';\nconsole.log(x);\n"),
 		"src/other.ts":   []byte("import { x } from './a/util';\nconst s = 'src/a/util';\n"),

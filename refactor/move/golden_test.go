@@ -14,6 +14,7 @@ import (
 
 	"github.com/rogpeppe/go-internal/txtar"
 
+	"github.com/relayout/relayout/internal/testtool"
 	"github.com/relayout/relayout/refactor/config"
 	"github.com/relayout/relayout/refactor/edit"
 	"github.com/relayout/relayout/refactor/index"
@@ -106,19 +107,6 @@ func parseFixture(t *testing.T, file string) *fixture {
 	return fx
 }
 
-func writeFiles(t *testing.T, dir string, files map[string][]byte) {
-	t.Helper()
-	for p, data := range files {
-		full := filepath.Join(dir, filepath.FromSlash(p))
-		if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(full, data, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-}
-
 // readTree returns every regular file under dir (symlinks are reported
 // as "-> target").
 func readTree(t *testing.T, dir string) map[string][]byte {
@@ -186,7 +174,7 @@ func runMoves(ctx context.Context, dir string, moves []Move, opts Options) (*edi
 func runFixture(t *testing.T, file string) {
 	fx := parseFixture(t, file)
 	dir := t.TempDir()
-	writeFiles(t, dir, fx.before)
+	testtool.WriteTree(t, dir, fx.before)
 	for _, s := range fx.symlinks {
 		full := filepath.Join(dir, filepath.FromSlash(s[0]))
 		if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {

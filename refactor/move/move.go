@@ -165,139 +165,33 @@ func Targets(fs workspace.FileSet, moves []Move) (map[string]string, error) {
 	return e.fileMap, nil
 }
 
-// expand validates the moves and fills fileMap and dirMap.
+// expand validates the moves and fills fileMap and dirMap: each move is
+// checked on its own, then claimed onto its new paths, then the merges are
+// expanded, and finally the claimed targets are checked together. Every
+// problem is collected; the renames are added only when there is none.
 func (e *engine) expand(moves []Move) error {
-	var problems []string
-	type claim struct {
-		from     string
-		specific bool
-	}
-	claimed := map[string]claim{} // new path → source
-	explicit := map[string]bool{}
+	x := &expansion{claimed: map[string]string{}, explicit: e.explicitSources(moves)}
 	for _, m := range moves {
-		if from, ok := workspace.CleanRel(m.From); ok && e.fs.HasFile(from) {
-			explicit[from] = true
-		}
-	}
-	for _, m := range moves {
-		from, ok1 := workspace.CleanRel(m.From)
-		to, ok2 := workspace.CleanRel(m.To)
-		switch {
-		case !ok1 || from == "":
-			problems = append(problems, fmt.Sprintf("source %q is outside the workspace root", m.From))
-			continue
-		case !ok2 || to == "":
-			problems = append(problems, fmt.Sprintf("target %q is outside the workspace root", m.To))
-			continue
-		case from == to:
-			problems = append(problems, fmt.Sprintf("%s: source and target are the same", m.From))
-			continue
-		case strings.HasPrefix(to+"/", from+"/"):
-			problems = append(problems, fmt.Sprintf("cannot move %s into itself (%s)", from, to))
+		from, to, problem := e.checkMove(m)
+		if problem != "" {
+			x.problems = append(x.problems, problem)
 			continue
 		}
-		if e.opts.Root != "" {
-			if err := workspace.CheckInsideRoot(e.opts.Root, to); err != nil {
-				problems = append(problems, err.Error())
-				continue
-			}
-			if p := e.guardMove(from, to); p != "" {
-				problems = append(problems, p)
-				continue
-			}
-		}
-		switch {
-		case e.fs.HasFile(from):
-			if e.fs.HasDir(to) {
-				problems = append(problems, fmt.Sprintf("target %s is a directory: give the full new file path", to))
-				continue
-			}
-			if c, dup := claimed[to]; dup {
-				problems = append(problems, fmt.Sprintf("%s and %s are both moved onto %s", c.from, from, to))
-				continue
-			}
-			claimed[to] = claim{from, true}
-			e.fileMap[from] = to
-		case e.fs.HasDir(from):
-			if e.fs.HasFile(to) {
-				problems = append(problems, fmt.Sprintf("target %s is a file: cannot move directory %s onto it", to, from))
-				continue
-			}
-			e.dirMap[from] = to
-			for _, f := range e.fs.Files() {
-				if !strings.HasPrefix(f, from+"/") || explicit[f] {
-					continue
-				}
-				nt := to + f[len(from):]
-				if c, dup := claimed[nt]; dup {
-					problems = append(problems, fmt.Sprintf("%s and %s are both moved onto %s", c.from, f, nt))
-					continue
-				}
-				claimed[nt] = claim{f, false}
-				e.fileMap[f] = nt
-			}
-		default:
-			problems = append(problems, fmt.Sprintf("source %s does not exist (or is ignored)", m.From))
-		}
+		e.claimMove(x, m, from, to)
 	}
-	mergeClaims := map[string]string{}
-	for from, to := range e.fileMap {
-		mergeClaims[from] = to
-	}
-	problems = append(problems, e.expandMerges(e.opts.Merges, mergeClaims)...)
-	mergeTarget := map[string]bool{}
-	for _, m := range e.merges {
-		mergeTarget[m.To] = true
-		if c, dup := claimed[m.To]; dup {
-			problems = append(problems, fmt.Sprintf("%s is moved onto %s, which is also a merge target", c.from, m.To))
-		}
-	}
-	// Targets that exist and are not vacated.
-	var targets []string
-	for to := range claimed {
-		targets = append(targets, to)
-	}
-	sort.Strings(targets)
+	mergeTarget := e.claimMerges(x)
+	targets := x.targets()
 	if e.opts.Root != "" {
 		for _, to := range targets {
-			if p := e.guardFile(claimed[to].from, to); p != "" {
-				problems = append(problems, p)
-			}
+			x.add(e.guardFile(x.claimed[to], to))
 		}
-		problems = append(problems, e.symlinks(moves)...)
+		x.problems = append(x.problems, e.symlinks(moves)...)
 	}
-	for _, to := range targets {
-		if !e.fs.HasFile(to) {
-			continue
-		}
-		if _, vacated := e.fileMap[to]; vacated {
-			continue
-		}
-		if strings.EqualFold(to, claimed[to].from) {
-			continue // case-only rename
-		}
-		if e.opts.Force {
-			e.cs.Deletes = append(e.cs.Deletes, to)
-			e.cs.Warnings = append(e.cs.Warnings, edit.Warning{Path: to, Code: "info", Msg: "existing file overwritten (--force)"})
-			continue
-		}
-		problems = append(problems, fmt.Sprintf("target %s already exists (use --force to overwrite)", to))
-	}
-	// A file's new path must not sit below another file's new path.
-	for to := range claimed {
-		for d := path.Dir(to); d != "."; d = path.Dir(d) {
-			if _, isFile := claimed[d]; isFile {
-				problems = append(problems, fmt.Sprintf("%s would need %s to be a directory, but a file is moved there", to, d))
-			} else if e.fs.HasFile(d) {
-				if _, vacated := e.fileMap[d]; !vacated {
-					problems = append(problems, fmt.Sprintf("%s would need %s to be a directory, but it is a file", to, d))
-				}
-			}
-		}
-	}
-	if len(problems) > 0 {
-		sort.Strings(problems)
-		return &Error{Problems: problems}
+	e.checkExisting(x, targets)
+	e.checkNesting(x)
+	if len(x.problems) > 0 {
+		sort.Strings(x.problems)
+		return &Error{Problems: x.problems}
 	}
 	for from, to := range e.fileMap {
 		if !mergeTarget[to] {
@@ -305,6 +199,170 @@ func (e *engine) expand(moves []Move) error {
 		}
 	}
 	return nil
+}
+
+// expansion is the state of one expand: the problems found so far and
+// the new paths claimed (new path → source).
+type expansion struct {
+	problems []string
+	claimed  map[string]string
+	explicit map[string]bool // files named as a move's source themselves
+}
+
+// add records problem unless it is "".
+func (x *expansion) add(problem string) {
+	if problem != "" {
+		x.problems = append(x.problems, problem)
+	}
+}
+
+// claim records that from moves to to, or a problem when another file
+// already moves there. It reports whether the claim was made.
+func (x *expansion) claim(from, to string) bool {
+	if c, dup := x.claimed[to]; dup {
+		x.problems = append(x.problems, fmt.Sprintf("%s and %s are both moved onto %s", c, from, to))
+		return false
+	}
+	x.claimed[to] = from
+	return true
+}
+
+// targets returns the claimed new paths, sorted.
+func (x *expansion) targets() []string {
+	out := make([]string, 0, len(x.claimed))
+	for to := range x.claimed {
+		out = append(out, to)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// explicitSources returns the files that moves name as their source (a
+// directory move leaves them to their own move).
+func (e *engine) explicitSources(moves []Move) map[string]bool {
+	explicit := map[string]bool{}
+	for _, m := range moves {
+		if from, ok := workspace.CleanRel(m.From); ok && e.fs.HasFile(from) {
+			explicit[from] = true
+		}
+	}
+	return explicit
+}
+
+// checkMove checks one move on its own: both paths inside the workspace,
+// distinct, the target not inside the source, and (with Options.Root) the
+// target allowed on disk. It returns the cleaned paths, or a problem.
+func (e *engine) checkMove(m Move) (from, to, problem string) {
+	from, ok1 := workspace.CleanRel(m.From)
+	to, ok2 := workspace.CleanRel(m.To)
+	switch {
+	case !ok1 || from == "":
+		return "", "", fmt.Sprintf("source %q is outside the workspace root", m.From)
+	case !ok2 || to == "":
+		return "", "", fmt.Sprintf("target %q is outside the workspace root", m.To)
+	case from == to:
+		return "", "", fmt.Sprintf("%s: source and target are the same", m.From)
+	case strings.HasPrefix(to+"/", from+"/"):
+		return "", "", fmt.Sprintf("cannot move %s into itself (%s)", from, to)
+	}
+	if e.opts.Root != "" {
+		if err := workspace.CheckInsideRoot(e.opts.Root, to); err != nil {
+			return "", "", err.Error()
+		}
+		if p := e.guardMove(from, to); p != "" {
+			return "", "", p
+		}
+	}
+	return from, to, ""
+}
+
+// claimMove claims the new paths of a checked move: the file itself, or
+// every file below the directory that is not moved by name.
+func (e *engine) claimMove(x *expansion, m Move, from, to string) {
+	switch {
+	case e.fs.HasFile(from):
+		if e.fs.HasDir(to) {
+			x.add(fmt.Sprintf("target %s is a directory: give the full new file path", to))
+			return
+		}
+		if x.claim(from, to) {
+			e.fileMap[from] = to
+		}
+	case e.fs.HasDir(from):
+		if e.fs.HasFile(to) {
+			x.add(fmt.Sprintf("target %s is a file: cannot move directory %s onto it", to, from))
+			return
+		}
+		e.dirMap[from] = to
+		for _, f := range e.fs.Files() {
+			if !strings.HasPrefix(f, from+"/") || x.explicit[f] {
+				continue
+			}
+			nt := to + f[len(from):]
+			if x.claim(f, nt) {
+				e.fileMap[f] = nt
+			}
+		}
+	default:
+		x.add(fmt.Sprintf("source %s does not exist (or is ignored)", m.From))
+	}
+}
+
+// claimMerges expands Options.Merges against the moved files and refuses
+// a move onto a merge target. It returns the merge targets.
+func (e *engine) claimMerges(x *expansion) map[string]bool {
+	mergeClaims := map[string]string{}
+	for from, to := range e.fileMap {
+		mergeClaims[from] = to
+	}
+	x.problems = append(x.problems, e.expandMerges(e.opts.Merges, mergeClaims)...)
+	mergeTarget := map[string]bool{}
+	for _, m := range e.merges {
+		mergeTarget[m.To] = true
+		if c, dup := x.claimed[m.To]; dup {
+			x.add(fmt.Sprintf("%s is moved onto %s, which is also a merge target", c, m.To))
+		}
+	}
+	return mergeTarget
+}
+
+// checkExisting refuses targets (sorted) that exist and are not vacated,
+// except case-only renames; with Options.Force they are deleted instead,
+// with a warning.
+func (e *engine) checkExisting(x *expansion, targets []string) {
+	for _, to := range targets {
+		if !e.fs.HasFile(to) {
+			continue
+		}
+		if _, vacated := e.fileMap[to]; vacated {
+			continue
+		}
+		if strings.EqualFold(to, x.claimed[to]) {
+			continue // case-only rename
+		}
+		if e.opts.Force {
+			e.cs.Deletes = append(e.cs.Deletes, to)
+			e.cs.Warnings = append(e.cs.Warnings, edit.Warning{Path: to, Code: "info", Msg: "existing file overwritten (--force)"})
+			continue
+		}
+		x.add(fmt.Sprintf("target %s already exists (use --force to overwrite)", to))
+	}
+}
+
+// checkNesting refuses a new path below another file's new path, or below
+// a file that stays.
+func (e *engine) checkNesting(x *expansion) {
+	for to := range x.claimed {
+		for d := path.Dir(to); d != "."; d = path.Dir(d) {
+			if _, isFile := x.claimed[d]; isFile {
+				x.add(fmt.Sprintf("%s would need %s to be a directory, but a file is moved there", to, d))
+			} else if e.fs.HasFile(d) {
+				if _, vacated := e.fileMap[d]; !vacated {
+					x.add(fmt.Sprintf("%s would need %s to be a directory, but it is a file", to, d))
+				}
+			}
+		}
+	}
 }
 
 // guardMove checks a move's target against the disk (Options.Root) with

@@ -275,7 +275,7 @@ func TestPropertyPythonMoves(t *testing.T) {
 			r := rand.New(rand.NewSource(seed))
 			files := genPython(r, 8, 30)
 			dir := t.TempDir()
-			writeFiles(t, dir, files)
+			testtool.WriteTree(t, dir, files)
 			before, ixBefore := targetsByFile(t, dir)
 			unresolvedBefore := len(ixBefore.Unresolved())
 			moves := randomMoves(r, files, 6)
@@ -376,6 +376,6 @@ print("ok")
 // because of a move.
 func TestPythonGeneratedBaseline(t *testing.T) {
 	dir := t.TempDir()
-	writeFiles(t, dir, genPython(rand.New(rand.NewSource(99)), 8, 30))
+	testtool.WriteTree(t, dir, genPython(rand.New(rand.NewSource(99)), 8, 30))
 	runPython(t, dir)
 }

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/relayout/relayout/internal/testtool"
 	"github.com/relayout/relayout/refactor/workspace"
 )
 
@@ -18,7 +19,7 @@ func TestUnparsedWarnings(t *testing.T) {
 	for _, c := range "from app import util\n" {
 		utf16 = append(utf16, byte(c), 0)
 	}
-	writeFiles(t, dir, map[string][]byte{
+	testtool.WriteTree(t, dir, map[string][]byte{
 		"relayout.toml":       []byte("[workspace]\nmax_file_size = 400\n"),
 		"src/app/__init__.py": nil,
 		"src/app/util.py":     []byte("X = 1\n"),

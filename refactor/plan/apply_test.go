@@ -14,26 +14,11 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/relayout/relayout/internal/testtool"
 	"github.com/relayout/relayout/refactor"
 	"github.com/relayout/relayout/refactor/edit"
 	"github.com/relayout/relayout/refactor/index"
 )
-
-// writeFiles writes files under a fresh directory and returns it.
-func writeFiles(t *testing.T, files map[string]string) string {
-	t.Helper()
-	dir := t.TempDir()
-	for p, c := range files {
-		full := filepath.Join(dir, filepath.FromSlash(p))
-		if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(full, []byte(c), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return dir
-}
 
 // snapshot returns every file and directory under dir with its content
 // ("/" for directories), ignoring __pycache__.
@@ -120,17 +105,17 @@ func loadWS(t *testing.T, root string) *Plan {
 // phase 1 when phase 2 fails. Nothing else is left behind.
 func TestApplyFaultInjection(t *testing.T) {
 	ctx := context.Background()
-	base := writeFiles(t, twoPhase)
+	base := testtool.TempTree(t, twoPhase)
 	s0 := snapshot(t, base)
 	// The good runs: after phase 1, after both; and the list of steps.
 	var steps []string
 	record := func(step string) error { steps = append(steps, step); return nil }
-	one := writeFiles(t, twoPhase)
+	one := testtool.TempTree(t, twoPhase)
 	if rep, err := Apply(ctx, one, loadWS(t, one), ApplyOptions{Phase: 1}); err != nil || !rep.OK() {
 		t.Fatalf("phase 1: %v %+v", err, rep)
 	}
 	s1 := snapshot(t, one)
-	all := writeFiles(t, twoPhase)
+	all := testtool.TempTree(t, twoPhase)
 	rep, err := Apply(ctx, all, loadWS(t, all), ApplyOptions{Hook: record})
 	if err != nil || !rep.OK() {
 		t.Fatalf("apply: %v %+v", err, rep)
@@ -154,7 +139,7 @@ func TestApplyFaultInjection(t *testing.T) {
 	injected := errors.New("injected fault")
 	for k := range steps {
 		t.Run(fmt.Sprintf("%d_%s", k, steps[k]), func(t *testing.T) {
-			dir := writeFiles(t, twoPhase)
+			dir := testtool.TempTree(t, twoPhase)
 			n := 0
 			hook := func(string) error {
 				n++
@@ -189,7 +174,7 @@ func TestApplyFaultInjection(t *testing.T) {
 // and says why; re-running an applied plan does nothing.
 func TestApplyVerifyRollsBack(t *testing.T) {
 	ctx := context.Background()
-	dir := writeFiles(t, twoPhase)
+	dir := testtool.TempTree(t, twoPhase)
 	s0 := snapshot(t, dir)
 	rep, err := Apply(ctx, dir, loadWS(t, dir), ApplyOptions{Verify: func(context.Context, string) error { return errors.New("tests fail") }})
 	if err != nil {
@@ -226,7 +211,7 @@ func TestApplyVerifyRollsBack(t *testing.T) {
 // TestApplyDryRun computes both phases (the second against the tree the
 // first would leave) and writes nothing.
 func TestApplyDryRun(t *testing.T) {
-	dir := writeFiles(t, twoPhase)
+	dir := testtool.TempTree(t, twoPhase)
 	s0 := snapshot(t, dir)
 	rep, err := Apply(context.Background(), dir, loadWS(t, dir), ApplyOptions{DryRun: true, Diff: true})
 	if err != nil {
@@ -244,7 +229,7 @@ func TestApplyDryRun(t *testing.T) {
 // and writes nothing (phase 2 was validated against the tree phase 1
 // leaves, not against this one).
 func TestApplyPhaseOutOfOrder(t *testing.T) {
-	dir := writeFiles(t, twoPhase)
+	dir := testtool.TempTree(t, twoPhase)
 	s0 := snapshot(t, dir)
 	_, err := Apply(t.Context(), dir, loadWS(t, dir), ApplyOptions{Phase: 2})
 	if err == nil || !strings.Contains(err.Error(), "phase 2 cannot be applied before phase 1") {
@@ -259,7 +244,7 @@ func TestApplyPhaseOutOfOrder(t *testing.T) {
 // before fails the verification; one that already was does not.
 func TestVerifyNewUnresolved(t *testing.T) {
 	ctx := context.Background()
-	dir := writeFiles(t, map[string]string{
+	dir := testtool.TempTree(t, map[string]string{
 		"pyproject.toml":      "[tool.setuptools.packages.find]\nwhere = [\"src\"]\n",
 		"src/app/__init__.py": "",
 		"src/app/a.py":        "import app.missing\n",
@@ -354,7 +339,7 @@ func TestGeneratedPlansProperty(t *testing.T) {
 		t.Run(fmt.Sprint(seed), func(t *testing.T) {
 			t.Parallel()
 			files := genDeep(rand.New(rand.NewSource(seed)))
-			dir := writeFiles(t, files)
+			dir := testtool.TempTree(t, files)
 			ws, err := refactor.Open(ctx, dir)
 			if err != nil {
 				t.Fatal(err)

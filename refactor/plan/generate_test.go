@@ -52,7 +52,7 @@ func TestGenerateConventions(t *testing.T) {
 				}
 				tree[f.Name] = string(f.Data)
 			}
-			dir := writeFiles(t, tree)
+			dir := testtool.TempTree(t, tree)
 			ws, err := refactor.Open(ctx, dir)
 			if err != nil {
 				t.Fatal(err)

@@ -14,6 +14,7 @@ import (
 	"strings"
 
 	"github.com/BurntSushi/toml"
+	"gopkg.in/ini.v1"
 
 	"github.com/relayout/relayout/refactor/workspace"
 )
@@ -154,37 +155,52 @@ func pyprojectRoots(fs workspace.FileSet, file string) []string {
 	return out
 }
 
-// setupCfgRoots reads `package_dir = =src` and `[options.packages.find]
-// where = src` from a setup.cfg.
+// setupCfgRoots reads the source roots of a setup.cfg: the "" entry of
+// [options] package_dir (`package_dir = =src`) and the where of
+// [options.packages.find]. It reads the file as setuptools' configparser
+// does: `=` or `:` separators, values continued on indented lines, whole-line
+// comments only; a file it cannot parse gives no roots.
 func setupCfgRoots(fs workspace.FileSet, file string) []string {
 	data, err := fs.ReadFile(file)
 	if err != nil {
 		return nil
 	}
+	cfg, err := ini.LoadSources(ini.LoadOptions{
+		AllowPythonMultilineValues: true,
+		IgnoreInlineComment:        true,
+		InsensitiveKeys:            true,
+		KeyValueDelimiters:         "=:",
+	}, data)
+	if err != nil {
+		return nil
+	}
 	var out []string
-	section := ""
-	lines := strings.Split(string(data), "\n")
-	for i := 0; i < len(lines); i++ {
-		t := strings.TrimSpace(lines[i])
-		if strings.HasPrefix(t, "[") {
-			section = strings.Trim(t, "[] ")
-			continue
-		}
-		k, v, ok := strings.Cut(t, "=")
-		if !ok {
-			continue
-		}
-		k, v = strings.TrimSpace(k), strings.TrimSpace(v)
-		switch {
-		case section == "options" && k == "package_dir":
-			if v == "" && i+1 < len(lines) { // value on the next line
-				v = strings.TrimSpace(lines[i+1])
+	if sec, err := cfg.GetSection("options"); err == nil && sec.HasKey("package_dir") {
+		for _, entry := range setupCfgList(sec.Key("package_dir").Value()) {
+			if pkg, dir, ok := strings.Cut(entry, "="); ok && strings.TrimSpace(pkg) == "" {
+				out = append(out, strings.TrimSpace(dir))
 			}
-			if dk, dv, ok := strings.Cut(v, "="); ok && strings.TrimSpace(dk) == "" {
-				out = append(out, strings.TrimSpace(dv))
-			}
-		case section == "options.packages.find" && k == "where":
-			out = append(out, v)
+		}
+	}
+	if sec, err := cfg.GetSection("options.packages.find"); err == nil && sec.HasKey("where") {
+		if where := setupCfgList(sec.Key("where").Value()); len(where) > 0 {
+			out = append(out, where[0]) // setuptools uses the first
+		}
+	}
+	return out
+}
+
+// setupCfgList splits a setup.cfg list value as setuptools does: by lines
+// when it spans several, else by commas; blank entries are dropped.
+func setupCfgList(v string) []string {
+	sep := ","
+	if strings.Contains(v, "\n") {
+		sep = "\n"
+	}
+	var out []string
+	for _, e := range strings.Split(v, sep) {
+		if e = strings.TrimSpace(e); e != "" {
+			out = append(out, e)
 		}
 	}
 	return out

@@ -74,19 +74,6 @@ func tsFixtures(t testing.TB) []*fixture {
 	return out
 }
 
-func writeTree(t testing.TB, dir string, files map[string][]byte) {
-	t.Helper()
-	for p, data := range files {
-		full := filepath.Join(dir, filepath.FromSlash(p))
-		if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(full, data, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-}
-
 // readFiles returns every regular file under dir by slash path.
 func readFiles(t testing.TB, dir string) map[string][]byte {
 	t.Helper()

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/relayout/relayout/demo"
+	"github.com/relayout/relayout/internal/testtool"
 	"github.com/relayout/relayout/parsers"
 	"github.com/relayout/relayout/refactor/config"
 	"github.com/relayout/relayout/refactor/index"
@@ -38,7 +39,7 @@ func TestTSCFixtures(t *testing.T) {
 				t.Skip("no tsconfig.json or jsconfig.json")
 			}
 			dir := t.TempDir()
-			writeTree(t, dir, fx.files)
+			testtool.WriteTree(t, dir, fx.files)
 			before := map[string]map[string]int{}
 			for _, p := range projs {
 				before[p], _ = tscErrors(t, tsc, dir, p)

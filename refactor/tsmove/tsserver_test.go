@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/relayout/relayout/internal/testtool"
 	"github.com/relayout/relayout/refactor/config"
 	"github.com/relayout/relayout/refactor/move"
 )
@@ -103,12 +104,12 @@ func TestTSServerDifferential(t *testing.T) {
 			}
 			t.Parallel()
 			ours := t.TempDir()
-			writeTree(t, ours, fx.files)
+			testtool.WriteTree(t, ours, fx.files)
 			if _, err := relayoutMoves(t.Context(), ours, fx.moves); err != nil {
 				t.Fatalf("relayout: %v", err)
 			}
 			theirs := t.TempDir()
-			writeTree(t, theirs, fx.files)
+			testtool.WriteTree(t, theirs, fx.files)
 			runTSServer(t, pkg, script, theirs, fx)
 			a, b := readFiles(t, ours), readFiles(t, theirs)
 			want := tsserverDifferences[fx.name]

@@ -282,7 +282,7 @@ func (l *loader) problem(p Problem) {
 func (l *loader) problemAt(rc *rawConfig, v *jval, format string, args ...any) {
 	line := 0
 	if v != nil {
-		line = lineAt(rc.data, v.off)
+		line = lineAt(rc.data, v.off())
 	}
 	l.problem(Problem{Path: rc.path, Line: line, Msg: fmt.Sprintf(format, args...)})
 }
@@ -305,7 +305,7 @@ func (l *loader) read(p string) *rawConfig {
 	switch {
 	case root == nil:
 		l.problem(Problem{Path: p, Line: line, Msg: "malformed JSON: " + msg + "; the file is ignored"})
-	case root.kind != '{':
+	case root.kind() != '{':
 		l.problem(Problem{Path: p, Line: 1, Msg: "not a JSON object; the file is ignored"})
 	default:
 		rc.root = root
@@ -322,16 +322,16 @@ func (l *loader) chain(p string, stack []string) []*rawConfig {
 	ext := rc.root.get("extends")
 	var specs []*jval
 	switch {
-	case ext == nil || ext.kind == 'n':
-	case ext.kind == '"':
+	case ext == nil || ext.kind() == 'n':
+	case ext.kind() == '"':
 		specs = []*jval{ext}
-	case ext.kind == '[':
-		specs = ext.arr
+	case ext.kind() == '[':
+		specs = ext.arr()
 	default:
 		l.problemAt(rc, ext, "extends must be a string or an array of strings")
 	}
 	for _, s := range specs {
-		if s.kind != '"' {
+		if s.kind() != '"' {
 			l.problemAt(rc, s, "extends must be a string or an array of strings")
 			continue
 		}
@@ -351,7 +351,7 @@ func (l *loader) chain(p string, stack []string) []*rawConfig {
 
 // resolveExtends finds the config file an extends entry names.
 func (l *loader) resolveExtends(rc *rawConfig, v *jval) (string, bool) {
-	s := strings.ReplaceAll(v.str, "\\", "/")
+	s := strings.ReplaceAll(v.str(), "\\", "/")
 	if s == "" {
 		l.problemAt(rc, v, "extends is empty")
 		return "", false
@@ -423,118 +423,88 @@ func resolveIn(dir, s, leafDir string) string {
 	return join(dir, s)
 }
 
-// apply merges one config of a chain into o.
+// apply merges one config of a chain into o: its compilerOptions, then
+// its file selection.
 func (l *loader) apply(rc *rawConfig, o *options, leafDir string) {
-	root := rc.root
-	if root == nil {
+	if rc.root == nil {
 		return
 	}
-	str := func(m jmember) (string, bool) {
-		if m.val.kind == '"' {
-			return m.val.str, true
-		}
-		if m.val.kind != 'n' {
-			l.problemAt(rc, m.val, "%s must be a string; ignored", m.key)
-		}
-		return "", false
-	}
-	boolean := func(m jmember) *bool {
-		switch m.val.kind {
-		case 't', 'f':
-			b := m.val.kind == 't'
-			return &b
-		case 'n':
-		default:
-			l.problemAt(rc, m.val, "%s must be true or false; ignored", m.key)
-		}
-		return nil
-	}
-	strs := func(m jmember) (*[]string, bool) {
-		if m.val.kind == 'n' {
-			return nil, true
-		}
-		if m.val.kind != '[' {
-			l.problemAt(rc, m.val, "%s must be an array of strings; ignored", m.key)
-			return nil, false
-		}
-		out := []string{}
-		for _, e := range m.val.arr {
-			if e.kind != '"' {
-				l.problemAt(rc, e, "%s must be an array of strings; entry ignored", m.key)
-				continue
-			}
-			out = append(out, e.str)
-		}
-		return &out, true
-	}
-	resolved := func(ss *[]string) *[]string {
-		if ss == nil {
-			return nil
-		}
-		out := make([]string, len(*ss))
-		for i, s := range *ss {
-			out[i] = resolveIn(rc.dir, s, leafDir)
-		}
-		return &out
-	}
-	setPath := func(m jmember) *string {
-		s, ok := str(m)
-		if !ok {
-			return nil
-		}
-		v := resolveIn(rc.dir, s, leafDir)
-		return &v
-	}
+	r := optionReader{l: l, rc: rc, leafDir: leafDir}
+	r.compilerOptions(o)
+	r.fileSelection(o)
+}
 
-	if co := root.get("compilerOptions"); co != nil && co.kind != '{' && co.kind != 'n' {
-		l.problemAt(rc, co, "compilerOptions must be an object; ignored")
+// optionReader reads the option values of one config of a chain, reporting
+// a value of the wrong type as a Problem at its line; leafDir is the
+// directory of the config being built (for ${configDir}).
+type optionReader struct {
+	l       *loader
+	rc      *rawConfig
+	leafDir string
+}
+
+// compilerOptions merges the compilerOptions object into o.
+func (r optionReader) compilerOptions(o *options) {
+	if co := r.rc.root.get("compilerOptions"); co != nil && co.kind() != '{' && co.kind() != 'n' {
+		r.l.problemAt(r.rc, co, "compilerOptions must be an object; ignored")
 	}
-	for _, m := range root.get("compilerOptions").members() {
+	for _, m := range r.rc.root.get("compilerOptions").members() {
 		switch m.key {
 		case "baseUrl":
-			o.baseURL = setPath(m)
+			o.baseURL = r.path(m)
 		case "paths":
-			l.applyPaths(rc, m.val, o)
+			r.l.applyPaths(r.rc, m.val, o)
 		case "moduleResolution":
-			if s, ok := str(m); ok {
-				s = strings.ToLower(s)
-				if s == "node" {
-					s = Node10
-				}
-				if !slices.Contains([]string{Classic, Node10, Node16, NodeNext, Bundler}, s) {
-					l.problemAt(rc, m.val, "unknown moduleResolution %q; the default is used", m.val.str)
-					continue
-				}
-				o.moduleResolution = &s
-			} else {
-				o.moduleResolution = nil
-			}
+			r.moduleResolution(m, o)
 		case "module":
-			if s, ok := str(m); ok {
+			if s, ok := r.str(m); ok {
 				s = strings.ToLower(s)
 				o.module = &s
 			} else {
 				o.module = nil
 			}
 		case "allowImportingTsExtensions":
-			o.allowImportingTsExtensions = boolean(m)
+			o.allowImportingTsExtensions = r.boolean(m)
 		case "allowJs":
-			o.allow = boolean(m)
+			o.allow = r.boolean(m)
 		case "customConditions":
-			if ss, ok := strs(m); ok {
+			if ss, ok := r.strs(m); ok {
 				o.customConditions = ss
 			}
 		case "rootDirs":
-			if ss, ok := strs(m); ok {
-				o.rootDirs = resolved(ss)
+			if ss, ok := r.strs(m); ok {
+				o.rootDirs = r.resolved(ss)
 			}
 		case "outDir":
-			o.outDir = setPath(m)
+			o.outDir = r.path(m)
 		case "rootDir":
-			o.rootDir = setPath(m)
+			o.rootDir = r.path(m)
 		}
 	}
-	for _, m := range root.members() {
+}
+
+// moduleResolution sets o.moduleResolution (lower case, "node" read as
+// node10); an unknown value leaves it as it was, with a Problem.
+func (r optionReader) moduleResolution(m jmember, o *options) {
+	s, ok := r.str(m)
+	if !ok {
+		o.moduleResolution = nil
+		return
+	}
+	s = strings.ToLower(s)
+	if s == "node" {
+		s = Node10
+	}
+	if !slices.Contains([]string{Classic, Node10, Node16, NodeNext, Bundler}, s) {
+		r.l.problemAt(r.rc, m.val, "unknown moduleResolution %q; the default is used", m.val.str())
+		return
+	}
+	o.moduleResolution = &s
+}
+
+// fileSelection merges the top-level files, include and exclude into o.
+func (r optionReader) fileSelection(o *options) {
+	for _, m := range r.rc.root.members() {
 		var dst **[]string
 		switch m.key {
 		case "files":
@@ -546,18 +516,88 @@ func (l *loader) apply(rc *rawConfig, o *options, leafDir string) {
 		default:
 			continue
 		}
-		if ss, ok := strs(m); ok {
-			*dst = resolved(ss)
+		if ss, ok := r.strs(m); ok {
+			*dst = r.resolved(ss)
 		}
 	}
 }
 
+// str returns a string value; null and other types give false (the
+// others with a Problem).
+func (r optionReader) str(m jmember) (string, bool) {
+	if m.val.kind() == '"' {
+		return m.val.str(), true
+	}
+	if m.val.kind() != 'n' {
+		r.l.problemAt(r.rc, m.val, "%s must be a string; ignored", m.key)
+	}
+	return "", false
+}
+
+// boolean returns a boolean value, or nil for null and other types (the
+// others with a Problem).
+func (r optionReader) boolean(m jmember) *bool {
+	switch m.val.kind() {
+	case 't', 'f':
+		b := m.val.kind() == 't'
+		return &b
+	case 'n':
+	default:
+		r.l.problemAt(r.rc, m.val, "%s must be true or false; ignored", m.key)
+	}
+	return nil
+}
+
+// strs returns an array of strings (non-string entries dropped with a
+// Problem); null gives (nil, true), another type (nil, false).
+func (r optionReader) strs(m jmember) (*[]string, bool) {
+	if m.val.kind() == 'n' {
+		return nil, true
+	}
+	if m.val.kind() != '[' {
+		r.l.problemAt(r.rc, m.val, "%s must be an array of strings; ignored", m.key)
+		return nil, false
+	}
+	out := []string{}
+	for _, e := range m.val.arr() {
+		if e.kind() != '"' {
+			r.l.problemAt(r.rc, e, "%s must be an array of strings; entry ignored", m.key)
+			continue
+		}
+		out = append(out, e.str())
+	}
+	return &out, true
+}
+
+// resolved resolves each path of ss against the config's directory.
+func (r optionReader) resolved(ss *[]string) *[]string {
+	if ss == nil {
+		return nil
+	}
+	out := make([]string, len(*ss))
+	for i, s := range *ss {
+		out[i] = resolveIn(r.rc.dir, s, r.leafDir)
+	}
+	return &out
+}
+
+// path returns a string option resolved against the config's directory,
+// or nil.
+func (r optionReader) path(m jmember) *string {
+	s, ok := r.str(m)
+	if !ok {
+		return nil
+	}
+	v := resolveIn(r.rc.dir, s, r.leafDir)
+	return &v
+}
+
 func (l *loader) applyPaths(rc *rawConfig, v *jval, o *options) {
-	if v.kind == 'n' {
+	if v.kind() == 'n' {
 		o.paths = nil
 		return
 	}
-	if v.kind != '{' {
+	if v.kind() != '{' {
 		l.problemAt(rc, v, "paths must be an object; ignored")
 		return
 	}
@@ -567,21 +607,21 @@ func (l *loader) applyPaths(rc *rawConfig, v *jval, o *options) {
 			l.problemAt(rc, m.val, "paths pattern %q has more than one '*'; ignored", m.key)
 			continue
 		}
-		if m.val.kind != '[' {
+		if m.val.kind() != '[' {
 			l.problemAt(rc, m.val, "paths[%q] must be an array of strings; ignored", m.key)
 			continue
 		}
 		pm := PathMapping{Pattern: m.key}
-		for _, t := range m.val.arr {
-			if t.kind != '"' {
+		for _, t := range m.val.arr() {
+			if t.kind() != '"' {
 				l.problemAt(rc, t, "paths[%q] must be an array of strings; entry ignored", m.key)
 				continue
 			}
-			if strings.Count(t.str, "*") > 1 {
-				l.problemAt(rc, t, "paths[%q] target %q has more than one '*'; ignored", m.key, t.str)
+			if strings.Count(t.str(), "*") > 1 {
+				l.problemAt(rc, t, "paths[%q] target %q has more than one '*'; ignored", m.key, t.str())
 				continue
 			}
-			pm.Targets = append(pm.Targets, strings.ReplaceAll(t.str, "\\", "/"))
+			pm.Targets = append(pm.Targets, strings.ReplaceAll(t.str(), "\\", "/"))
 		}
 		ms = append(ms, pm)
 	}

@@ -27,35 +27,35 @@ func (l *loader) readPackage(p string) *pkgJSON {
 	pj := &pkgJSON{path: p, dir: rc.dir}
 	field := func(key string) string {
 		v := rc.root.get(key)
-		if v == nil || v.kind == 'n' {
+		if v == nil || v.kind() == 'n' {
 			return ""
 		}
-		if v.kind != '"' {
+		if v.kind() != '"' {
 			l.problemAt(rc, v, "%s must be a string; ignored", key)
 			return ""
 		}
-		return v.str
+		return v.str()
 	}
 	pj.name = field("name")
 	pj.types = field("types")
 	pj.typings = field("typings")
 	pj.main = field("main")
-	if v := rc.root.get("exports"); v != nil && v.kind != 'n' {
+	if v := rc.root.get("exports"); v != nil && v.kind() != 'n' {
 		pj.exports = normalizeExports(v)
 	}
 	ws := rc.root.get("workspaces")
-	if ws != nil && ws.kind == '{' {
+	if ws != nil && ws.kind() == '{' {
 		ws = ws.get("packages")
 	}
-	if ws != nil && ws.kind == '[' {
-		for _, e := range ws.arr {
-			if e.kind == '"' {
-				pj.workspaces = append(pj.workspaces, e.str)
+	if ws != nil && ws.kind() == '[' {
+		for _, e := range ws.arr() {
+			if e.kind() == '"' {
+				pj.workspaces = append(pj.workspaces, e.str())
 			}
 		}
 	}
-	if v := rc.root.get("imports"); v != nil && v.kind != 'n' {
-		if v.kind == '{' {
+	if v := rc.root.get("imports"); v != nil && v.kind() != 'n' {
+		if v.kind() == '{' {
 			pj.imports = v
 		} else {
 			l.problemAt(rc, v, "imports must be an object; ignored")
@@ -67,13 +67,13 @@ func (l *loader) readPackage(p string) *pkgJSON {
 // normalizeExports turns the sugar forms of `exports` (a string, an array,
 // or a conditions object) into a subpath map {".": ...}.
 func normalizeExports(v *jval) *jval {
-	if v.kind == '{' {
+	if v.kind() == '{' {
 		ms := v.members()
 		if len(ms) == 0 || strings.HasPrefix(ms[0].key, ".") {
 			return v
 		}
 	}
-	return &jval{kind: '{', off: v.off, obj: []jmember{{key: ".", val: v}}}
+	return object(".", v)
 }
 
 // Kinds of exports/imports keys a subpath matched.
@@ -146,9 +146,9 @@ func conditionOK(cond string, cfg *Config) bool {
 // targets); a bare-specifier target of `imports` is resolved as a
 // specifier of its own and is always found.
 func (r *Resolver) resolveTarget(pj *pkgJSON, t *jval, star string, kind int, cfg *Config, from string, imports bool, depth int) (workspace.Target, bool) {
-	switch t.kind {
+	switch t.kind() {
 	case '"':
-		s := t.str
+		s := t.str()
 		switch kind {
 		case keyPattern:
 			s = strings.ReplaceAll(s, "*", star)
@@ -165,7 +165,7 @@ func (r *Resolver) resolveTarget(pj *pkgJSON, t *jval, star string, kind int, cf
 			return r.resolve(from, s, cfg, depth+1), true
 		}
 	case '[':
-		for _, e := range t.arr {
+		for _, e := range t.arr() {
 			if res, ok := r.resolveTarget(pj, e, star, kind, cfg, from, imports, depth); ok {
 				return res, true
 			}

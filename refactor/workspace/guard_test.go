@@ -4,6 +4,8 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/relayout/relayout/internal/testtool"
 )
 
 // Guard answers like the walker: reserved directories always, default and
@@ -11,7 +13,7 @@ import (
 // build-output name that does not exist yet is not excluded.
 func TestGuard(t *testing.T) {
 	dir := t.TempDir()
-	write(t, dir, map[string]string{
+	testtool.WriteTree(t, dir, map[string]string{
 		".gitignore":            "*.log\n",
 		".git/info/exclude":     "secret/\n",
 		"src/.gitignore":        "local.py\n",

@@ -10,6 +10,8 @@ import (
 	"sort"
 	"strings"
 	"testing"
+
+	"github.com/relayout/relayout/internal/testtool"
 )
 
 // rootIgnore is a root .gitignore in the style of the common templates.
@@ -204,7 +206,7 @@ func TestRequiredLiteral(t *testing.T) {
 	// Every path a rule matches contains its literal: a root-level name
 	// still matches a pattern spelled with a leading **/.
 	dir := t.TempDir()
-	write(t, dir, map[string]string{".gitignore": "**/foo\n", "foo": "", "a/foo": "", "bar": ""})
+	testtool.WriteTree(t, dir, map[string]string{".gitignore": "**/foo\n", "foo": "", "a/foo": "", "bar": ""})
 	l, err := Walk(context.Background(), dir, Options{})
 	if err != nil {
 		t.Fatal(err)

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+
+	"github.com/relayout/relayout/internal/testtool"
 )
 
 func mkfifo(t *testing.T, p string) {
@@ -32,7 +34,7 @@ func TestReadRegularRefuses(t *testing.T) {
 	if err := os.Symlink("fifo", filepath.Join(dir, "tofifo")); err != nil {
 		t.Fatal(err)
 	}
-	write(t, dir, map[string]string{"big": strings.Repeat("x", 100), "ok": "hello", "sub/x": ""})
+	testtool.WriteTree(t, dir, map[string]string{"big": strings.Repeat("x", 100), "ok": "hello", "sub/x": ""})
 	cases := []struct {
 		name string
 		want error
@@ -60,7 +62,7 @@ func TestReadRegularRefuses(t *testing.T) {
 // naming the workspace-relative path.
 func TestDiskSetRefusesPipe(t *testing.T) {
 	dir := t.TempDir()
-	write(t, dir, map[string]string{"a.py": "A = 1\n"})
+	testtool.WriteTree(t, dir, map[string]string{"a.py": "A = 1\n"})
 	l, err := Walk(t.Context(), dir, Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -81,7 +83,7 @@ func TestDiskSetRefusesPipe(t *testing.T) {
 func TestWalkSpecialFiles(t *testing.T) {
 	for _, ignore := range []string{".gitignore", "sub/.gitignore", ".git/info/exclude"} {
 		dir := t.TempDir()
-		write(t, dir, map[string]string{"a.py": "", "sub/b.py": ""})
+		testtool.WriteTree(t, dir, map[string]string{"a.py": "", "sub/b.py": ""})
 		mkfifo(t, filepath.Join(dir, filepath.FromSlash(ignore)))
 		_, err := Walk(t.Context(), dir, Options{})
 		if !errors.Is(err, ErrNotRegular) || !strings.Contains(err.Error(), filepath.FromSlash(ignore)) {
@@ -89,7 +91,7 @@ func TestWalkSpecialFiles(t *testing.T) {
 		}
 	}
 	dir := t.TempDir()
-	write(t, dir, map[string]string{"a.py": ""})
+	testtool.WriteTree(t, dir, map[string]string{"a.py": ""})
 	mkfifo(t, filepath.Join(dir, "pipe.py"))
 	if err := os.Symlink("pipe.py", filepath.Join(dir, "link.py")); err != nil {
 		t.Fatal(err)

@@ -6,20 +6,9 @@ import (
 	"reflect"
 	"strings"
 	"testing"
-)
 
-func write(t *testing.T, dir string, files map[string]string) {
-	t.Helper()
-	for p, c := range files {
-		full := filepath.Join(dir, filepath.FromSlash(p))
-		if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(full, []byte(c), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-}
+	"github.com/relayout/relayout/internal/testtool"
+)
 
 func paths(l *Listing) []string {
 	var out []string
@@ -31,7 +20,7 @@ func paths(l *Listing) []string {
 
 func TestWalkIgnores(t *testing.T) {
 	dir := t.TempDir()
-	write(t, dir, map[string]string{
+	testtool.WriteTree(t, dir, map[string]string{
 		".gitignore":              "*.log\n/build-out/\n!keep.log\n# comment\n",
 		".git/info/exclude":       "secret.txt\n",
 		".git/HEAD":               "ref",
@@ -70,8 +59,8 @@ func TestWalkIgnores(t *testing.T) {
 func TestWalkSymlinks(t *testing.T) {
 	dir := t.TempDir()
 	outside := t.TempDir()
-	write(t, dir, map[string]string{"real/a.py": "", "real/deep/b.py": ""})
-	write(t, outside, map[string]string{"o.py": ""})
+	testtool.WriteTree(t, dir, map[string]string{"real/a.py": "", "real/deep/b.py": ""})
+	testtool.WriteTree(t, outside, map[string]string{"o.py": ""})
 	for link, target := range map[string]string{
 		"loop":         ".",               // points at the root
 		"real/deep/up": "..",              // points at an ancestor

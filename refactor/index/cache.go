@@ -28,7 +28,7 @@ import (
 const CacheDirEnv = "RELAYOUT_CACHE_DIR"
 
 // packFormat changes whenever the pack's encoding changes.
-const packFormat = "pack2"
+const packFormat = "pack3"
 
 // packShards is the number of files a workspace's pack is split into, by
 // path hash: shards load in parallel and a build rewrites only the shards

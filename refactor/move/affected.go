@@ -6,6 +6,9 @@ import (
 	"strings"
 
 	"github.com/relayout/relayout/parsers"
+	"github.com/relayout/relayout/refactor/config"
+	"github.com/relayout/relayout/refactor/edit"
+	"github.com/relayout/relayout/refactor/index"
 )
 
 // affected returns, sorted, the indexed files whose references a move can
@@ -20,6 +23,29 @@ import (
 // configs whose resolution probes several places (rootDirs, `paths` with
 // several targets) or that the moves edit.
 func (e *engine) affected(ts bool) []string {
+	return e.affectedBy(ts, func() bool { return e.tsContext().ConfigsChange() })
+}
+
+// Touched returns, sorted, the indexed files that Compute of moves and
+// merges on ix may edit (the files it opens: see affected), or nil when
+// that may be any file. A caller verifies them against the disk before
+// computing (index.Index.Verify). Invalid moves are Compute's to report:
+// they yield nil and no error here only when expansion fails.
+func Touched(ix *index.Index, moves []Move, merges []Merge) ([]string, error) {
+	e := &engine{ix: ix, fs: ix.FS, fileMap: map[string]string{}, dirMap: map[string]string{}, cfg: config.Default(),
+		cs: edit.NewChangeSet(), opts: Options{Force: true, Merges: merges}}
+	if err := e.expand(moves); err != nil {
+		return nil, err
+	}
+	// Configs the moves edit are not known before the new tree is built:
+	// rewriting follows them everywhere, the caller's check stays on the
+	// importers and probed places.
+	return e.affectedBy(true, func() bool { return false }), nil
+}
+
+// affectedBy is affected, with configsChange saying whether the moves
+// edit a TS/JS configuration.
+func (e *engine) affectedBy(ts bool, configsChange func() bool) []string {
 	if len(e.opts.Merges) > 0 {
 		return nil
 	}
@@ -55,7 +81,7 @@ func (e *engine) affected(ts bool) []string {
 		}
 	}
 	if ts {
-		if e.tsContext().ConfigsChange() {
+		if configsChange() {
 			return nil
 		}
 		for _, c := range e.ix.TS.Configs() {

@@ -53,7 +53,7 @@ func TestMeasureWarmWillRename(t *testing.T) {
 				edited = len(willRename(e, root, h.Path, h.To).DocumentChanges)
 			}
 			t.Logf("%s, %s (%d files edited): %.3f CPU-s, %.3f s wall per request",
-				mode, h.Path, edited, (cpu() - c0).Seconds()/runs, time.Since(w0).Seconds()/runs)
+				mode, h.Path, edited, (cpu()-c0).Seconds()/runs, time.Since(w0).Seconds()/runs)
 		}
 	}
 }

@@ -178,3 +178,59 @@ func aliasPrefixes(fs workspace.FileSet, moves []move.Move, targets map[string]s
 	}
 	return out
 }
+
+// MoveOnResult is what MoveOn computed.
+type MoveOnResult struct {
+	// Changes is the change set; its offsets address FS.
+	Changes *edit.ChangeSet
+	// FS is the tree computed on, with the overlay.
+	FS workspace.FileSet
+	// Index is the refreshed snapshot of the tree on disk (without the
+	// overlay): the next MoveOn can start from it.
+	Index *index.Index
+}
+
+// MoveOn computes the change set for moves like Move, but on ix, an index
+// of w's workspace built earlier (a server's live index), instead of
+// parsing candidates afresh: ix is refreshed against w's listing (only
+// files added, or whose size or mtime changed, are parsed again), updated
+// with opts.Overlay (the overlaid documents are parsed again), and the
+// files the moves may edit (move.Touched) are verified against their
+// current content (index.Index.Verify), so the edits address the bytes on
+// disk or in the overlay — the change set equals Move's. Parsing goes
+// through opts.Cache; opts.Progress is not used.
+func (w *Workspace) MoveOn(ctx context.Context, ix *index.Index, moves []move.Move, opts MoveOptions) (*MoveOnResult, error) {
+	fs := w.FileSet()
+	if opts.FileSet != nil {
+		fs = opts.FileSet
+	}
+	iopts := index.Options{Cache: opts.Cache, MaxFileSize: w.Config.Workspace.MaxFileSize}
+	disk, err := ix.Refresh(ctx, fs, w.Config, iopts)
+	if err != nil {
+		return nil, err
+	}
+	cur := disk
+	if len(opts.Overlay) > 0 {
+		changed := make([]string, 0, len(opts.Overlay))
+		for p := range opts.Overlay {
+			changed = append(changed, p)
+		}
+		if cur, err = disk.Update(ctx, index.Change{FS: workspace.WithOverlay(fs, opts.Overlay), Changed: changed}, iopts); err != nil {
+			return nil, err
+		}
+	}
+	// Invalid moves are left to Compute, which reports every problem.
+	if touched, err := move.Touched(cur, moves, opts.Merges); err == nil {
+		if touched == nil {
+			touched = cur.Files()
+		}
+		if cur, err = cur.Verify(ctx, touched, iopts); err != nil {
+			return nil, err
+		}
+	}
+	cs, err := move.Compute(ctx, cur, moves, move.Options{Root: w.Root, Force: opts.Force, Shim: opts.Shim, UpdateStrings: opts.UpdateStrings, Strings: opts.Strings, Config: w.Config, Merges: opts.Merges})
+	if err != nil {
+		return nil, err
+	}
+	return &MoveOnResult{Changes: cs, FS: cur.FS, Index: disk}, nil
+}

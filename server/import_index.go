@@ -7,8 +7,9 @@ package server
 // re-read of the folder derives the next snapshot from the last one
 // (index.Refresh: only files whose size, mtime or content changed are
 // parsed again). A re-read, the folder's removal and shutdown cancel the
-// build in flight. Moves do not use it yet: they build a candidate-only
-// index of their own (refactor.Workspace.Move); relayout/status reports it.
+// build in flight. Moves compute on it (live_move.go), falling back to a
+// candidate-only index of their own until it is ready; relayout/status
+// reports it.
 
 import (
 	"context"

@@ -191,7 +191,8 @@ func (m *computedMove) summary() string {
 // computeMove computes the change set of moves in folder f. The folder is
 // walked afresh (the snapshot may lag behind file events) with the last
 // valid configuration, and the open documents' text overrides the files
-// on disk, so edits address what the editor holds. Possible references
+// on disk, so edits address what the editor holds; files are parsed only
+// where the folder's live index is missing or out of date (live_move.go). Possible references
 // are rewritten per updateStrings, or per relayout.toml's [moves]
 // update_strings when it is nil (as the CLI does without the flag).
 func (s *server) computeMove(ctx context.Context, f *folder, moves []move.Move, opts refactor.MoveOptions, updateStrings *bool) (*computedMove, error) {
@@ -218,13 +219,12 @@ func (s *server) computeMove(ctx context.Context, f *folder, moves []move.Move, 
 	if updateStrings != nil {
 		opts.UpdateStrings = *updateStrings
 	}
-	cs, err := res.ws.Move(ctx, moves, opts)
+	cs, fs, err := s.moveOnIndex(ctx, f, res.ws, moves, opts)
 	if err != nil {
 		return nil, err
 	}
 	return &computedMove{
-		root: f.path, moves: moves, cs: cs, docs: docs,
-		fs:        workspace.WithOverlay(res.ws.FileSet(), overlay),
+		root: f.path, moves: moves, cs: cs, docs: docs, fs: fs,
 		emptyDirs: emptyDirsAfter(f.path, cs),
 	}, nil
 }

@@ -24,6 +24,7 @@ const (
 	flagTypeOnly = 1 << iota
 	flagNested
 	flagMatchedModule // Matched == Module
+	flagPackage       // Package is set (import_module's package argument)
 )
 
 type packer struct {
@@ -106,9 +107,15 @@ func packImports(imps []Import) []byte {
 		if imp.Matched == imp.Module {
 			flags |= flagMatchedModule
 		}
+		if imp.Package != "" {
+			flags |= flagPackage
+		}
 		p.uint(flags)
 		if flags&flagMatchedModule == 0 {
 			p.str(imp.Matched)
+		}
+		if flags&flagPackage != 0 {
+			p.str(imp.Package)
 		}
 		p.target(imp.Target)
 		p.count(len(imp.NameTargets), imp.NameTargets == nil)
@@ -231,6 +238,9 @@ func unpackImports(b []byte) []Import {
 			imp.Matched = imp.Module
 		} else {
 			imp.Matched = u.str()
+		}
+		if flags&flagPackage != 0 {
+			imp.Package = u.str()
 		}
 		imp.Target = u.target()
 		if n := u.count(); n >= 0 {

@@ -482,6 +482,19 @@ func (ix *Index) Files() []string {
 	return out
 }
 
+// Skipped returns the indexed files that were not parsed (File.Skip is
+// set), sorted, without unpacking any file's imports.
+func (ix *Index) Skipped() []string {
+	var out []string
+	for p, f := range ix.files {
+		if f.Skip != "" {
+			out = append(out, p)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
 // Importers returns the files that reference target (a file path, or a
 // namespace package directory), sorted.
 func (ix *Index) Importers(target string) []string { return ix.importers[target] }

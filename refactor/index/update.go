@@ -4,9 +4,11 @@ import (
 	"context"
 	"crypto/sha256"
 	"fmt"
+	iofs "io/fs"
 	"maps"
 	"reflect"
 	"slices"
+	"time"
 
 	"github.com/relayout/relayout/parsers"
 	"github.com/relayout/relayout/refactor/config"
@@ -151,10 +153,14 @@ func (ix *Index) Verify(ctx context.Context, files []string, opts Options) (*Ind
 // the folder): files added or removed are found from fs's listing; the
 // others are changed when their size or mtime on disk differs from when
 // they were parsed (or, for a file not on disk or with a recent mtime,
-// when their content hash does). Then Update.
+// when their content hash does). Then Update. A file found unchanged by
+// its hash whose mtime is now old enough is trusted on size and mtime by
+// the next Refresh.
 func (ix *Index) Refresh(ctx context.Context, fs workspace.FileSet, cfg *config.Config, opts Options) (*Index, error) {
 	disk, _ := fs.(workspace.DiskFiles)
 	var changed []string
+	type stamp struct{ size, mtime int64 }
+	settled := map[string]stamp{} // unchanged files now old enough to trust on their stat
 	for p, f := range ix.files {
 		if err := ctx.Err(); err != nil {
 			return nil, err
@@ -162,17 +168,34 @@ func (ix *Index) Refresh(ctx context.Context, fs workspace.FileSet, cfg *config.
 		if !fs.HasFile(p) {
 			continue // removed: Update sees it in the listing
 		}
-		if disk != nil && f.mtime != 0 {
-			if info, err := disk.Stat(p); err == nil && info.Size() == f.size && info.ModTime().UnixNano() == f.mtime {
-				continue
-			}
+		var info iofs.FileInfo
+		if disk != nil {
+			info, _ = disk.Stat(p)
+		}
+		if info != nil && f.mtime != 0 && info.Size() == f.size && info.ModTime().UnixNano() == f.mtime {
+			continue
 		}
 		if src, err := fs.ReadFile(p); err == nil && sha256.Sum256(src) == f.Hash {
+			// Stat before reading: a later change shows as an mtime mismatch.
+			if info != nil && info.Size() == int64(len(src)) && time.Since(info.ModTime()) > racyWindow {
+				settled[p] = stamp{info.Size(), info.ModTime().UnixNano()}
+			}
 			continue
 		}
 		changed = append(changed, p)
 	}
-	return ix.Update(ctx, Change{FS: fs, Config: cfg, Changed: changed}, opts)
+	next, err := ix.Update(ctx, Change{FS: fs, Config: cfg, Changed: changed}, opts)
+	if err != nil {
+		return nil, err
+	}
+	for p, st := range settled {
+		if f := next.files[p]; f != nil {
+			c := f.clone()
+			c.size, c.mtime = st.size, st.mtime
+			next.files[p] = c
+		}
+	}
+	return next, nil
 }
 
 // clone returns a copy of f whose imports can be resolved and packed again

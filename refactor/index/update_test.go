@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/relayout/relayout/refactor/config"
 	"github.com/relayout/relayout/refactor/workspace"
@@ -139,4 +140,43 @@ func TestRefreshEqualsBuild(t *testing.T) {
 		t.Fatal(err)
 	}
 	sameAsFresh(t, root, got)
+}
+
+// TestRefreshSettlesRacyFiles: files too recent to trust on their mtime
+// when indexed are hashed by a refresh; once that finds them unchanged and
+// old enough, the next refresh trusts their size and mtime (reads none).
+func TestRefreshSettlesRacyFiles(t *testing.T) {
+	root := diskSample(t)
+	touch := func(at time.Time) {
+		l, err := workspace.Walk(t.Context(), root, workspace.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range l.Files {
+			if err := os.Chtimes(filepath.Join(root, filepath.FromSlash(f.Path)), at, at); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	touch(time.Now()) // just written: racy
+	ix, err := Build(t.Context(), openDisk(t, root), config.Default(), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	touch(time.Now().Add(-time.Hour))
+	first := openDisk(t, root)
+	ix, err = ix.Refresh(t.Context(), first, config.Default(), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if first.reads.Load() == 0 {
+		t.Fatal("racy files were trusted on their mtime")
+	}
+	second := openDisk(t, root)
+	if _, err := ix.Refresh(t.Context(), second, config.Default(), Options{}); err != nil {
+		t.Fatal(err)
+	}
+	if n := second.reads.Load(); n != 0 {
+		t.Errorf("second refresh read %d files, want none (settled on size and mtime)", n)
+	}
 }

@@ -14,13 +14,18 @@ import (
 	"github.com/relayout/relayout/refactor/workspace"
 )
 
-// rewrite computes the text edits of every indexed file: Python files in
-// order, TS/JS files on all cores (tsmove.Rewrite is safe for concurrent
-// use), each language only when the moves can affect it.
+// rewrite computes the text edits of every indexed file the moves can
+// affect (affected.go): Python files in order, TS/JS files on all cores
+// (tsmove.Rewrite is safe for concurrent use), each language only when
+// the moves can affect it.
 func (e *engine) rewrite() error {
 	var ts []*index.File
 	py := e.pyAffected()
-	for _, p := range e.ix.Files() {
+	files := e.affected(e.tsAffected())
+	if files == nil {
+		files = e.ix.Files()
+	}
+	for _, p := range files {
 		if err := e.ctx.Err(); err != nil {
 			return err
 		}

@@ -88,11 +88,8 @@ func (e *engine) warnUnparsed(moves []Move) {
 			tokens = append(tokens, strings.TrimSuffix(path.Base(f), path.Ext(f)))
 		}
 	}
-	for _, p := range e.ix.Files() {
+	for _, p := range e.ix.Skipped() {
 		f := e.ix.File(p)
-		if f == nil || f.Skip == "" {
-			continue
-		}
 		_, moved := e.fileMap[p]
 		if !moved {
 			data, err := e.fs.ReadFile(p)

@@ -237,3 +237,7 @@ func isTSRef(k parsers.Kind) bool {
 	}
 	return false
 }
+
+// ConfigsChange reports whether the moves move or edit a tsconfig,
+// jsconfig or package.json, so that any TS/JS resolution may change.
+func (c *Context) ConfigsChange() bool { return c.state().cfgTouched }

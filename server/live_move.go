@@ -1,0 +1,42 @@
+package server
+
+// live_move.go: moves computed on the folder's live import index
+// (import_index.go) instead of a candidate parse: the index snapshot is
+// refreshed against the fresh listing (only files whose size or mtime
+// changed are parsed again), updated with the open documents' text, and
+// the files the moves may edit are verified against their current content
+// (refactor.Workspace.MoveOn), so a warm move costs in proportion to the
+// files it touches. The refreshed snapshot becomes the folder's index.
+
+import (
+	"context"
+
+	"github.com/relayout/relayout/refactor"
+	"github.com/relayout/relayout/refactor/edit"
+	"github.com/relayout/relayout/refactor/move"
+	"github.com/relayout/relayout/refactor/workspace"
+)
+
+// moveOnIndex computes moves on ws (a fresh walk of f, opts.Overlay
+// holding the open documents' text) from f's live index, or with ws.Move
+// when no index of the same file-size limit is ready yet. It returns the
+// change set and the tree its offsets address.
+func (s *server) moveOnIndex(ctx context.Context, f *folder, ws *refactor.Workspace, moves []move.Move, opts refactor.MoveOptions) (*edit.ChangeSet, workspace.FileSet, error) {
+	f.mu.Lock()
+	ix, of := f.index, f.indexOf
+	f.mu.Unlock()
+	if ix == nil || of == nil || of.Config.Workspace.MaxFileSize != ws.Config.Workspace.MaxFileSize {
+		cs, err := ws.Move(ctx, moves, opts)
+		return cs, workspace.WithOverlay(ws.FileSet(), opts.Overlay), err
+	}
+	res, err := ws.MoveOn(ctx, ix, moves, opts)
+	if err != nil {
+		return nil, nil, err
+	}
+	f.mu.Lock()
+	if f.index == ix { // no build replaced it meanwhile
+		f.index, f.indexOf = res.Index, ws
+	}
+	f.mu.Unlock()
+	return res.Changes, res.FS, nil
+}

@@ -95,7 +95,6 @@ func packImports(imps []Import) []byte {
 		}
 		p.str(imp.Alias)
 		p.span(imp.AliasSpan)
-		p.str(imp.Package)
 		p.uint(int(imp.Quote))
 		flags := 0
 		if imp.TypeOnly {
@@ -229,7 +228,6 @@ func unpackImports(b []byte) []Import {
 		}
 		imp.Alias = u.str()
 		imp.AliasSpan = u.span()
-		imp.Package = u.str()
 		imp.Quote = byte(u.uint())
 		flags := u.uint()
 		imp.TypeOnly = flags&flagTypeOnly != 0

@@ -4,6 +4,7 @@ import (
 	"maps"
 	"testing"
 
+	"github.com/relayout/relayout/internal/testtool"
 	"github.com/relayout/relayout/refactor"
 	"github.com/relayout/relayout/refactor/move"
 )
@@ -21,7 +22,7 @@ func TestWillRenameOnLiveIndexSeesEdits(t *testing.T) {
 	tree := maps.Clone(utilTree)
 	tree["src/app/main.py"] = "import os\n\nfrom app.util.strings import slug as sl\nimport app.util.other\n\nprint(sl, os, app.util.other)\n"
 	tree["src/app/extra.py"] = "from app.util import strings\n"
-	writeTree(t, root, map[string]string{"src/app/main.py": tree["src/app/main.py"], "src/app/extra.py": tree["src/app/extra.py"]})
+	testtool.WriteTree(t, root, map[string]string{"src/app/main.py": tree["src/app/main.py"], "src/app/extra.py": tree["src/app/extra.py"]})
 	we := willRename(e, root, "src/app/util/strings.py", "src/app/util/text.py")
 	checkTextOnly(t, we)
 	e.apply(we)

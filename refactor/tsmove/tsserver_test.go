@@ -22,6 +22,12 @@ import (
 // when a difference appears that is not listed here, or a listed one
 // disappears.
 var tsserverDifferences = map[string]map[string]string{
+	"ts_tsconfig_follow": {
+		"web/tsconfig.json": "both keep the moved file in the program: tsserver appends the file's own path (src/a.ts); relayout re-roots the include pattern that covered it (src), so later files moved there are covered too",
+	},
+	"ts_tsconfig_follow_last": {
+		"web/tsconfig.json": "tsserver keeps the include entry ../frontend/src that now names a folder with no sources left; relayout folds it into the followed entry once every file has moved",
+	},
 	"ts_alias_kept": {
 		"src/pages/home.ts": "both resolve: tsserver keeps the pattern the import used (@/ui/client/api); relayout picks the most specific pattern that reaches the new place (@ui/client/api), as it does when it synthesises an alias anywhere",
 	},

@@ -56,6 +56,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -439,7 +440,12 @@ func (lspCodec) Unmarshal(data []byte, v any) error {
 		*p = append(jsonrpc2.RawMessage(nil), data...)
 		return nil
 	}
-	return protocol.Unmarshal(data, v)
+	// data is borrowed from jsonrpc2's pooled frame, valid only until the
+	// next read; protocol.Unmarshal copies it for most values but decodes
+	// union roots (a codeAction result, []CommandOrCodeAction) in place,
+	// with strings aliasing the frame, which a later message overwrites.
+	// One copy here makes every decoded value own its bytes.
+	return protocol.Unmarshal(slices.Clone(data), v)
 }
 
 // count is n followed by noun, pluralised with an "s" unless n is 1 ("1

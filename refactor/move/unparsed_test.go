@@ -46,13 +46,6 @@ func TestUnparsedWarnings(t *testing.T) {
 		"src/big.py":   "file too large",
 		"src/hang.tsx": "gave up",
 	}
-	// On a machine so loaded that the parser's CPU budget is not spent
-	// within the index's wall-clock timeout, the timeout reports it first:
-	// either way the file is reported, which is what this test is about
-	// (parsers/typescript's TestPathologicalTSX checks the budget itself).
-	if strings.Contains(got["src/hang.tsx"], "deadline exceeded") {
-		want["src/hang.tsx"] = "deadline exceeded"
-	}
 	for p, reason := range want {
 		if !strings.Contains(got[p], reason) || !strings.Contains(got[p], "references were not updated") {
 			t.Errorf("%s: warning %q, want one mentioning %q", p, got[p], reason)

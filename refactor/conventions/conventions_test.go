@@ -345,3 +345,56 @@ func TestEntries(t *testing.T) {
 		t.Errorf("entry moved away from its config")
 	}
 }
+
+// TestNextRouteTable: what each file of two Next.js apps (a config-marked
+// app/ router and a package.json-marked src/ layout with both routers)
+// serves, and what serves nothing: components, private folders, tests
+// beside pages, files of a folder that is not a Next.js app.
+func TestNextRouteTable(t *testing.T) {
+	files := map[string]string{
+		"web/next.config.js":                  "",
+		"shop/package.json":                   `{"dependencies": {"next": "15"}}`,
+		"lib/package.json":                    `{"dependencies": {"react": "19"}}`,
+		"web/app/page.tsx":                    "",
+		"web/app/experiments/new/page.tsx":    "",
+		"web/app/(admin)/users/layout.tsx":    "",
+		"web/app/@modal/photos/[id]/page.tsx": "",
+		"web/app/api/health/route.ts":         "",
+		"web/app/blog/not-found.tsx":          "",
+		"web/app/blog/Form.tsx":               "",
+		"web/app/_lib/page.tsx":               "",
+		"web/app/blog/page.test.tsx":          "",
+		"web/app/(shop)/app/page.tsx":         "",
+		"shop/src/app/(store)/cart/page.tsx":  "",
+		"shop/src/pages/index.tsx":            "",
+		"shop/src/pages/blog/[slug].tsx":      "",
+		"shop/src/pages/blog/index.tsx":       "",
+		"shop/src/pages/api/orders.ts":        "",
+		"shop/src/pages/_app.tsx":             "",
+		"lib/app/page.tsx":                    "", // not a Next.js app
+		"web/src/app/page.tsx":                "", // web's router is web/app
+		"app/page.tsx":                        "", // no app at the root
+	}
+	var got []string
+	for _, r := range Detect(tree(files)).Routes() {
+		got = append(got, r.File+" = "+r.String())
+	}
+	want := []string{
+		"web/app/page.tsx = page /",
+		"web/app/experiments/new/page.tsx = page /experiments/new",
+		"web/app/(admin)/users/layout.tsx = layout /users",
+		"web/app/@modal/photos/[id]/page.tsx = page /photos/[id]",
+		"web/app/api/health/route.ts = route handler /api/health",
+		"web/app/blog/not-found.tsx = not-found UI /blog",
+		"web/app/(shop)/app/page.tsx = page /app", // an inner app/ is a segment
+		"shop/src/app/(store)/cart/page.tsx = page /cart",
+		"shop/src/pages/index.tsx = page /",
+		"shop/src/pages/blog/[slug].tsx = page /blog/[slug]",
+		"shop/src/pages/blog/index.tsx = page /blog",
+		"shop/src/pages/api/orders.ts = API route /api/orders",
+		"shop/src/pages/_app.tsx = pages/_app",
+	}
+	if strings.Join(sortStrings(got), "\n") != strings.Join(sortStrings(want), "\n") {
+		t.Errorf("routes:\n%s\nwant:\n%s", strings.Join(sortStrings(got), "\n"), strings.Join(sortStrings(want), "\n"))
+	}
+}

@@ -15,7 +15,7 @@ const (
 	// migrations/…, test cassettes and snapshots, bundler entry points) is
 	// separated from its owner.
 	codeConvention = "convention"
-	// codeRoute is the code of Next.js route changes, shared with tsmove.
+	// codeRoute: a Next.js route changes, appears or disappears.
 	codeRoute = "route-change"
 )
 
@@ -23,19 +23,12 @@ const (
 // before and after the moves (refactor/conventions): route table changes,
 // tests no longer collected, convention folders moved out of place become
 // warnings; a new shadowing clash (x.py beside a package x/) is an error,
-// since imports of one of the two break. Route changes tsmove already
-// reported for a file are not repeated.
+// since imports of one of the two break.
 func (e *engine) conventionChecks() error {
 	if len(e.fileMap) == 0 {
 		return nil
 	}
 	changes := conventions.Diff(e.fs, e.fileMap)
-	reported := map[string]bool{}
-	for _, w := range e.cs.Warnings {
-		if w.Code == codeRoute {
-			reported[w.Path] = true
-		}
-	}
 	var problems []string
 	for _, c := range changes {
 		switch {
@@ -44,9 +37,7 @@ func (e *engine) conventionChecks() error {
 		case c.Kind == conventions.KindShadow:
 			// TS/JS: the rewritten specifiers already name the index file.
 		case c.Kind == conventions.KindRoute:
-			if !reported[c.Path] {
-				e.warn(c.Path, 0, codeRoute, "%s (moved to %s)", c.Msg, c.To)
-			}
+			e.warn(c.Path, 0, codeRoute, "%s (moved to %s)", c.Msg, c.To)
 		case c.Kind == conventions.KindTest:
 			e.warn(c.Path, 0, codeTests, "%s", c.Msg)
 		default:

@@ -214,8 +214,8 @@ func Rewrite(c *Context, file *index.File, src []byte) ([]edit.TextEdit, []edit.
 // paths targets included, that name moved paths, or that must be
 // recomputed because the config itself moves), keyed by their current
 // path, plus warnings: "tsconfig" for a TS/JS file that no config covers
-// any more, "route-change" for Next.js routes that change. moved maps old
-// to new paths of the moved files.
+// any more (Next.js route changes are refactor/conventions' to report).
+// moved maps old to new paths of the moved files.
 func RewriteConfigs(c *Context, moved map[string]string) (map[string][]edit.TextEdit, []edit.Warning) {
 	st := c.state()
 	out := make(map[string][]edit.TextEdit, len(st.cfgEdits))
@@ -224,7 +224,6 @@ func RewriteConfigs(c *Context, moved map[string]string) (map[string][]edit.Text
 	}
 	var warns []edit.Warning
 	warns = append(warns, c.coverageWarnings(st, moved)...)
-	warns = append(warns, c.routeWarnings(moved)...)
 	return out, warns
 }
 

@@ -8,49 +8,6 @@ import (
 	"github.com/relayout/relayout/refactor/workspace"
 )
 
-func TestRouteOf(t *testing.T) {
-	fs := workspace.NewMemSet(map[string][]byte{
-		"web/next.config.js":                  nil,
-		"shop/package.json":                   []byte(`{"dependencies": {"next": "15"}}`),
-		"lib/package.json":                    []byte(`{"dependencies": {"react": "19"}}`),
-		"web/app/page.tsx":                    nil,
-		"shop/src/app/(store)/cart/page.tsx":  nil,
-		"shop/src/pages/index.tsx":            nil,
-		"web/app/@modal/photos/[id]/page.tsx": nil,
-	})
-	d := &nextDetector{fs: fs, roots: map[string]bool{}}
-	for _, tc := range []struct {
-		file string
-		want route
-		ok   bool
-	}{
-		{"web/app/page.tsx", route{"/", "page"}, true},
-		{"web/app/experiments/new/page.tsx", route{"/experiments/new", "page"}, true},
-		{"web/app/(admin)/users/layout.tsx", route{"/users", "layout"}, true},
-		{"web/app/@modal/photos/[id]/page.tsx", route{"/photos/[id]", "page"}, true},
-		{"web/app/api/health/route.ts", route{"/api/health", "route handler"}, true},
-		{"web/app/blog/not-found.tsx", route{"/blog", "not-found UI"}, true},
-		{"web/app/blog/Form.tsx", route{}, false},                    // a component, not a route file
-		{"web/app/_lib/page.tsx", route{}, false},                    // private folder
-		{"web/app/blog/page.test.tsx", route{}, false},               // a test beside a page
-		{"web/app/(shop)/app/page.tsx", route{"/app", "page"}, true}, // an inner app/ is a segment
-		{"shop/src/app/(store)/cart/page.tsx", route{"/cart", "page"}, true},
-		{"shop/src/pages/index.tsx", route{"/", "page"}, true},
-		{"shop/src/pages/blog/[slug].tsx", route{"/blog/[slug]", "page"}, true},
-		{"shop/src/pages/blog/index.tsx", route{"/blog", "page"}, true},
-		{"shop/src/pages/api/orders.ts", route{"/api/orders", "API route"}, true},
-		{"shop/src/pages/_app.tsx", route{"", "pages/_app"}, true},
-		{"lib/app/page.tsx", route{}, false},     // not a Next.js app
-		{"web/src/app/page.tsx", route{}, false}, // web's router is web/app
-		{"app/page.tsx", route{}, false},
-	} {
-		got, ok := d.routeOf(tc.file)
-		if got != tc.want || ok != tc.ok {
-			t.Errorf("routeOf(%s) = %+v, %v; want %+v, %v", tc.file, got, ok, tc.want, tc.ok)
-		}
-	}
-}
-
 func TestFormatValue(t *testing.T) {
 	for _, tc := range []struct {
 		rel, rest, orig, want string

@@ -112,7 +112,7 @@ func TestTSCDemoFrontendFlatten(t *testing.T) {
 			routes = append(routes, w.String())
 		}
 	}
-	if len(routes) != 1 || !strings.Contains(routes[0], "/experiments/new to /experiments-new") {
+	if len(routes) != 1 || !strings.Contains(routes[0], "the page /experiments/new becomes the page /experiments-new") {
 		t.Errorf("route warnings = %q, want one for /experiments/new → /experiments-new", routes)
 	}
 	if codes, out := tscErrors(t, tsc, dir, "web"); len(codes) > 0 {

@@ -50,6 +50,10 @@ const (
 	// KindShadow: a module and a package (or index file) of the same name
 	// side by side.
 	KindShadow Kind = "shadowing"
+	// KindServed: a file a tool serves or finds by its path (static
+	// assets, file-system routes outside Next.js, content collections,
+	// migrations; see served.go).
+	KindServed Kind = "served"
 )
 
 // Group is a set of files that keep their meaning only while they move
@@ -99,6 +103,7 @@ func Detect(fs workspace.FileSet) *Model {
 	m.detectDjango()
 	m.detectTests()
 	m.detectEntries()
+	m.detectServed()
 	m.clashes = findClashes(m.dirs, fs.HasFile)
 	for i, g := range m.groups {
 		for _, f := range g.Members {
@@ -311,8 +316,16 @@ func splitGroup(g Group, newOf func(string) string) (Change, bool) {
 }
 
 func groupChange(g Group, f, n string) Change {
-	msg := fmt.Sprintf("%s: it no longer sits where it is looked for (move %s as a whole instead)", g.Why, orDot(g.Anchor)+"/")
+	msg := fmt.Sprintf("%s: it no longer sits where it is looked for (%s instead)", g.Why, wholeMove(g.Anchor))
 	return Change{Kind: g.Kind, Path: f, To: n, Msg: msg}
+}
+
+// wholeMove says how a group anchored at anchor may move.
+func wholeMove(anchor string) string {
+	if anchor == "" {
+		return "it stays where it is, since its owner is the workspace root"
+	}
+	return "move " + anchor + "/ as a whole"
 }
 
 // CheckDirMove reports why moving the whole directory from to to (in the
@@ -329,7 +342,7 @@ func (m *Model) CheckDirMove(from, to string) (string, bool) {
 	}
 	for gi, n := range count {
 		if g := m.groups[gi]; n < len(g.Members) {
-			return g.Why + fmt.Sprintf(" (move %s as a whole)", orDot(g.Anchor)+"/"), true
+			return g.Why + fmt.Sprintf(" (%s)", wholeMove(g.Anchor)), true
 		}
 	}
 	rel := func(f string) string { return to + f[len(from):] }

@@ -398,3 +398,79 @@ func TestNextRouteTable(t *testing.T) {
 		t.Errorf("routes:\n%s\nwant:\n%s", strings.Join(sortStrings(got), "\n"), strings.Join(sortStrings(want), "\n"))
 	}
 }
+
+// TestServed: static folders, other frameworks' file-system routes,
+// content collections and migrations are pinned to their owner on
+// evidence (a dependency or the tool's configuration), never by folder
+// name alone.
+func TestServed(t *testing.T) {
+	fs := tree(map[string]string{
+		"web/package.json":                     `{"dependencies": {"vite": "5"}}`,
+		"web/public/img/logo.svg":              "",
+		"web/src/main.ts":                      "",
+		"kit/package.json":                     `{"devDependencies": {"@sveltejs/kit": "2"}}`,
+		"kit/src/routes/blog/+page.svelte":     "",
+		"kit/static/favicon.png":               "",
+		"site/contentlayer.config.js":          "export default makeSource({ contentDirPath: './posts' })",
+		"site/posts/2024/hello.mdx":            "",
+		"db/package.json":                      `{"devDependencies": {"prisma": "5"}}`,
+		"db/prisma/schema.prisma":              "",
+		"db/prisma/migrations/0001_init/m.sql": "",
+		"py/alembic.ini":                       "[alembic]\nscript_location = migrations\n",
+		"py/migrations/env.py":                 "",
+		"py/migrations/versions/0001.py":       "",
+		"plain/public/img/logo.svg":            "",
+		"plain/migrations/0001.sql":            "",
+		"plain/content/a.md":                   "",
+	})
+	m := Detect(fs)
+	pinned := map[string]bool{}
+	for _, p := range m.Pins() {
+		if p.Kind == KindServed {
+			pinned[p.Path] = true
+		}
+	}
+	for _, f := range []string{"web/public/img/logo.svg", "kit/src/routes/blog/+page.svelte", "kit/static/favicon.png",
+		"site/posts/2024/hello.mdx", "db/prisma/migrations/0001_init/m.sql", "db/prisma/schema.prisma",
+		"py/migrations/env.py", "py/migrations/versions/0001.py"} {
+		if !pinned[f] {
+			t.Errorf("%s is not pinned", f)
+		}
+	}
+	for _, f := range []string{"web/src/main.ts", "plain/public/img/logo.svg", "plain/migrations/0001.sql", "plain/content/a.md"} {
+		if pinned[f] {
+			t.Errorf("%s is pinned without evidence", f)
+		}
+	}
+	for _, c := range []struct {
+		from, to string
+		bad      bool
+	}{
+		{"web/public/img", "web/public/images", true},
+		{"web/public", "public", true},
+		{"web", "apps/web", false},
+		{"web/src", "web/lib", false},
+		{"kit/src/routes/blog", "kit/src/routes/posts", true},
+		{"site/posts/2024", "site/posts-2024", true},
+		{"site", "apps/site", false},
+		{"db/prisma/migrations/0001_init", "db/prisma/0001_init", true},
+		{"db/prisma", "db/schema", true},
+		{"db", "packages/db", false},
+		{"py/migrations/versions", "py/versions", true},
+		{"py", "backend/py", false},
+		{"plain/public/img", "plain/img", false},
+	} {
+		why, bad := m.CheckDirMove(c.from, c.to)
+		if bad != c.bad {
+			t.Errorf("%s → %s: bad=%v (%s), want %v", c.from, c.to, bad, why, c.bad)
+		}
+	}
+	mv := map[string]string{"web/public/img/logo.svg": "web/public/logo.svg"}
+	if got := Diff(fs, mv); len(got) != 1 || got[0].Kind != KindServed || !strings.Contains(got[0].Msg, "URL") {
+		t.Errorf("Diff = %v, want one served change naming the URL", got)
+	}
+	root := Detect(tree(map[string]string{"package.json": `{"dependencies": {"next": "15"}}`, "public/a/b.png": ""}))
+	if why, bad := root.CheckDirMove("public/a", "public/c"); !bad || !strings.Contains(why, "stays where it is") {
+		t.Errorf("root-anchored public/: %v %q", bad, why)
+	}
+}

@@ -1,0 +1,159 @@
+package conventions
+
+import (
+	"fmt"
+	"path"
+	"regexp"
+	"strings"
+)
+
+// Paths that tools find or serve by where a file sits, beyond Next.js
+// routes, Django and tests. Each forms a group anchored where the tool's
+// configuration lives, so the folder may only move with its owner:
+//
+//   - static folders served at the site root: public/ (Next.js, Vite,
+//     Create React App, Nuxt, Astro, Remix, Gatsby's static/), static/
+//     (SvelteKit, Docusaurus): a file's URL is its path below the folder,
+//     and pages, Markdown and CSS name it by that URL;
+//   - file-system routes of other frameworks: SvelteKit src/routes, Remix
+//     app/routes, Nuxt pages/, Astro and Gatsby src/pages;
+//   - content collections whose paths become page URLs: contentlayer's
+//     contentDirPath, Astro src/content, Docusaurus docs/ and blog/;
+//   - migrations found by place: Prisma's migrations/ beside
+//     schema.prisma (and prisma/schema.prisma by its default path),
+//     Alembic's script_location named in alembic.ini.
+//
+// Evidence is a package.json dependency, a tool's configuration file, or
+// the tool's own marker files; nothing is pinned on a folder name alone.
+
+// webFramework is a package.json dependency that serves folders by path.
+type webFramework struct {
+	dep, name string
+	static    string   // folder served at the site root ("" none)
+	routes    []string // file-system route folders
+	content   []string // content folders whose paths become URLs
+}
+
+var webFrameworks = []webFramework{
+	{dep: "next", name: "Next.js", static: "public"},
+	{dep: "vite", name: "Vite", static: "public"},
+	{dep: "react-scripts", name: "Create React App", static: "public"},
+	{dep: "@sveltejs/kit", name: "SvelteKit", static: "static", routes: []string{"src/routes"}},
+	{dep: "nuxt", name: "Nuxt", static: "public", routes: []string{"pages"}},
+	{dep: "astro", name: "Astro", static: "public", routes: []string{"src/pages"}, content: []string{"src/content"}},
+	{dep: "@remix-run/dev", name: "Remix", static: "public", routes: []string{"app/routes"}},
+	{dep: "@react-router/dev", name: "React Router", static: "public", routes: []string{"app/routes"}},
+	{dep: "gatsby", name: "Gatsby", static: "static", routes: []string{"src/pages"}},
+	{dep: "@docusaurus/core", name: "Docusaurus", static: "static", content: []string{"docs", "blog"}},
+}
+
+func (m *Model) detectServed() {
+	for _, f := range m.fs.Files() {
+		switch b := path.Base(f); {
+		case b == "package.json":
+			m.detectWebFrameworks(dirOf(f))
+		case strings.HasPrefix(b, "contentlayer.config.") || strings.HasPrefix(b, "contentlayer2.config."):
+			m.detectContentlayer(f)
+		case b == "schema.prisma":
+			m.detectPrisma(f)
+		case b == "alembic.ini":
+			m.detectAlembic(f)
+		}
+	}
+}
+
+// servedGroup adds the group of every file below dir, anchored at anchor
+// with the marker files that tie it there.
+func (m *Model) servedGroup(anchor, dir, why string, markers ...string) {
+	files := m.dirs.under(dir)
+	if len(files) == 0 {
+		return
+	}
+	g := Group{Kind: KindServed, Anchor: anchor, Why: why}
+	g.Members = append(g.Members, files...)
+	for _, mk := range markers {
+		if m.fs.HasFile(mk) {
+			g.Members = append(g.Members, mk)
+		}
+	}
+	m.addGroup(g)
+}
+
+func (m *Model) detectWebFrameworks(root string) {
+	pj := join(root, "package.json")
+	for _, w := range webFrameworks {
+		if !dependsOn(m.fs.ReadFile, pj, w.dep) {
+			continue
+		}
+		if w.static != "" {
+			dir := join(root, w.static)
+			m.servedGroup(root, dir, fmt.Sprintf("%s serves %s/ at the site root: each file's URL is its path below %s/", w.name, dir, w.static), pj)
+		}
+		for _, r := range w.routes {
+			dir := join(root, r)
+			m.servedGroup(root, dir, fmt.Sprintf("%s serves the routes of %s/ by their paths", w.name, dir), pj)
+		}
+		for _, c := range w.content {
+			dir := join(root, c)
+			m.servedGroup(root, dir, fmt.Sprintf("%s turns the paths below %s/ into page URLs", w.name, dir), pj)
+		}
+	}
+}
+
+// contentDirPath finds contentlayer's contentDirPath: "…" setting.
+var contentDirPath = regexp.MustCompile("contentDirPath\\s*:\\s*[\"'`]([^\"'`]+)[\"'`]")
+
+func (m *Model) detectContentlayer(config string) {
+	data, err := m.fs.ReadFile(config)
+	if err != nil {
+		return
+	}
+	mt := contentDirPath.FindSubmatch(data)
+	if mt == nil {
+		return
+	}
+	root := dirOf(config)
+	dir := path.Clean(join(root, strings.TrimPrefix(string(mt[1]), "./")))
+	if dir == "." || !isUnder(dir, root) || dir == root {
+		return
+	}
+	m.servedGroup(root, dir, fmt.Sprintf("contentlayer reads %s/ (contentDirPath in %s) and derives each document's slug from its path", dir, path.Base(config)), config)
+}
+
+func (m *Model) detectPrisma(schema string) {
+	dir := dirOf(schema)
+	anchor := dir
+	why := fmt.Sprintf("Prisma reads its migrations from %s/ beside %s", join(dir, "migrations"), schema)
+	if path.Base(dir) == "prisma" {
+		// prisma/schema.prisma is found by its default path from the
+		// package root: the prisma/ folder stays there too.
+		anchor = dirOf(dir)
+		why += fmt.Sprintf(", and finds %s by its default path", schema)
+	}
+	if !m.dirs.isDir(join(dir, "migrations")) {
+		if anchor != dir {
+			m.servedGroup(anchor, dir, why, join(anchor, "package.json"))
+		}
+		return
+	}
+	m.servedGroup(anchor, join(dir, "migrations"), why, schema, join(anchor, "package.json"))
+}
+
+func (m *Model) detectAlembic(ini string) {
+	data, err := m.fs.ReadFile(ini)
+	if err != nil {
+		return
+	}
+	sec, _ := iniSection(data, "alembic")
+	if len(sec["script_location"]) != 1 {
+		return
+	}
+	loc := sec["script_location"][0]
+	loc = strings.TrimPrefix(strings.TrimPrefix(loc, "%(here)s"), "/")
+	root := dirOf(ini)
+	dir := path.Clean(join(root, loc))
+	if strings.Contains(loc, ":") || dir == root || !isUnder(dir, root) {
+		return // a package resource ("pkg:alembic") or outside the tree
+	}
+	m.servedGroup(root, dir, fmt.Sprintf("%s names script_location %s; Alembic finds env.py and versions/ there", ini, loc), ini)
+}

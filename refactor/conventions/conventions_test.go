@@ -474,3 +474,34 @@ func TestServed(t *testing.T) {
 		t.Errorf("root-anchored public/: %v %q", bad, why)
 	}
 }
+
+// TestDjangoSettingsDirs: templates/ (and static/, locale/) that no app or
+// project holds are named by path in settings, so they stay beside their
+// parent (found on a real project whose TEMPLATES DIRS is
+// os.path.join(APPS_DIR, "templates")).
+func TestDjangoSettingsDirs(t *testing.T) {
+	m := Detect(tree(map[string]string{
+		"manage.py":                                "",
+		"config/django/base.py":                    `TEMPLATES = [{"DIRS": [os.path.join(APPS_DIR, "templates")]}]`,
+		"site_pkg/__init__.py":                     "",
+		"site_pkg/templates/admin/base_site.html":  "",
+		"site_pkg/static/css/site.css":             "",
+		"site_pkg/users/apps.py":                   "",
+		"site_pkg/users/templates/users/list.html": "",
+	}))
+	for _, c := range []struct {
+		from, to string
+		bad      bool
+	}{
+		{"site_pkg/templates", "templates", true},
+		{"site_pkg/templates/admin", "site_pkg/admin", true},
+		{"site_pkg/static/css", "site_pkg/css", true},
+		{"site_pkg", "src/site_pkg", false},
+		{"site_pkg/users/templates", "site_pkg/templates2", true},
+	} {
+		why, bad := m.CheckDirMove(c.from, c.to)
+		if bad != c.bad {
+			t.Errorf("%s → %s: bad=%v (%s), want %v", c.from, c.to, bad, why, c.bad)
+		}
+	}
+}

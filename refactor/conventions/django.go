@@ -93,6 +93,7 @@ func (m *Model) detectDjango() {
 		g.Why = fmt.Sprintf("Django finds %s inside the %s %s by name", strings.Join(found, ", "), what, orDot(d)+"/")
 		m.addGroup(g)
 	}
+	m.detectDjangoSettingsDirs()
 	// Format modules: <pkg>/formats/<lang>/formats.py.
 	seen := map[string]bool{}
 	for _, f := range m.fs.Files() {
@@ -108,6 +109,49 @@ func (m *Model) detectDjango() {
 		owner := dirOf(formats)
 		g := Group{Kind: KindDjango, Anchor: owner, Members: append([]string(nil), m.dirs.under(formats)...),
 			Why: fmt.Sprintf("Django imports the format modules of %s by the dotted path in FORMAT_MODULE_PATH", formats+"/")}
+		if init := join(owner, "__init__.py"); m.fs.HasFile(init) {
+			g.Members = append(g.Members, init)
+		}
+		m.addGroup(g)
+	}
+}
+
+// detectDjangoSettingsDirs pins the templates/, jinja2/, static/ and
+// locale/ folders no app or project claims: settings name them by path
+// (TEMPLATES DIRS, STATICFILES_DIRS, LOCALE_PATHS), usually computed from
+// a base directory (os.path.join(APPS_DIR, "templates")) that no rewrite
+// can follow, so they stay beside their parent folder.
+func (m *Model) detectDjangoSettingsDirs() {
+	claimed := map[string]bool{}
+	for _, g := range m.groups {
+		if g.Kind == KindDjango {
+			for _, f := range g.Members {
+				claimed[f] = true
+			}
+		}
+	}
+	var taken []string
+	for _, d := range m.dirs.dirs {
+		switch path.Base(d) {
+		case "templates", "jinja2", "static", "locale":
+		default:
+			continue
+		}
+		inside := false
+		for _, t := range taken {
+			if isUnder(d, t) {
+				inside = true
+				break
+			}
+		}
+		files := m.dirs.under(d)
+		if inside || len(files) == 0 || claimed[files[0]] {
+			continue
+		}
+		taken = append(taken, d)
+		owner := dirOf(d)
+		g := Group{Kind: KindDjango, Anchor: owner, Members: append([]string(nil), files...),
+			Why: fmt.Sprintf("Django settings name %s by path (TEMPLATES DIRS, STATICFILES_DIRS or LOCALE_PATHS)", d+"/")}
 		if init := join(owner, "__init__.py"); m.fs.HasFile(init) {
 			g.Members = append(g.Members, init)
 		}

@@ -68,6 +68,9 @@ type Group struct {
 	Members []string
 	// Why says, for a person, what the group is.
 	Why string
+	// Folder is the one folder the convention names (public/ of an
+	// app, Alembic's script_location), when there is one.
+	Folder string
 }
 
 // Pin is a path a convention pins, with the reason.

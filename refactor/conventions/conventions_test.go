@@ -422,6 +422,12 @@ func TestServed(t *testing.T) {
 		"plain/public/img/logo.svg":            "",
 		"plain/migrations/0001.sql":            "",
 		"plain/content/a.md":                   "",
+		"fe/package.json":                      `{"devDependencies": {"@tanstack/router-plugin": "1", "vite": "6"}}`,
+		"fe/vite.config.ts":                    `export default { resolve: { alias: { "@": "./src" } }, build: { outDir: "../backend/static" } }`,
+		"fe/openapi-ts.config.ts":              `export default { input: "./openapi.json", output: "./src/client" }`,
+		"fe/src/client/core/request.ts":        "",
+		"fe/src/routes/_layout/items.tsx":      "",
+		"fe/src/components/ui/button.tsx":      "",
 	})
 	m := Detect(fs)
 	pinned := map[string]bool{}
@@ -432,12 +438,12 @@ func TestServed(t *testing.T) {
 	}
 	for _, f := range []string{"web/public/img/logo.svg", "kit/src/routes/blog/+page.svelte", "kit/static/favicon.png",
 		"site/posts/2024/hello.mdx", "db/prisma/migrations/0001_init/m.sql", "db/prisma/schema.prisma",
-		"py/migrations/env.py", "py/migrations/versions/0001.py"} {
+		"py/migrations/env.py", "py/migrations/versions/0001.py", "fe/src/client/core/request.ts", "fe/src/routes/_layout/items.tsx"} {
 		if !pinned[f] {
 			t.Errorf("%s is not pinned", f)
 		}
 	}
-	for _, f := range []string{"web/src/main.ts", "plain/public/img/logo.svg", "plain/migrations/0001.sql", "plain/content/a.md"} {
+	for _, f := range []string{"web/src/main.ts", "fe/src/components/ui/button.tsx", "plain/public/img/logo.svg", "plain/migrations/0001.sql", "plain/content/a.md"} {
 		if pinned[f] {
 			t.Errorf("%s is pinned without evidence", f)
 		}
@@ -459,6 +465,10 @@ func TestServed(t *testing.T) {
 		{"py/migrations/versions", "py/versions", true},
 		{"py", "backend/py", false},
 		{"plain/public/img", "plain/img", false},
+		{"fe/src/client/core", "fe/src/core", true},
+		{"fe/src/routes/_layout", "fe/src/_layout", true},
+		{"fe/src/components/ui", "fe/src/ui", false},
+		{"fe", "apps/fe", false},
 	} {
 		why, bad := m.CheckDirMove(c.from, c.to)
 		if bad != c.bad {

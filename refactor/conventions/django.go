@@ -150,7 +150,7 @@ func (m *Model) detectDjangoSettingsDirs() {
 		}
 		taken = append(taken, d)
 		owner := dirOf(d)
-		g := Group{Kind: KindDjango, Anchor: owner, Members: append([]string(nil), files...),
+		g := Group{Kind: KindDjango, Anchor: owner, Folder: d, Members: append([]string(nil), files...),
 			Why: fmt.Sprintf("Django settings name %s by path (TEMPLATES DIRS, STATICFILES_DIRS or LOCALE_PATHS)", d+"/")}
 		if init := join(owner, "__init__.py"); m.fs.HasFile(init) {
 			g.Members = append(g.Members, init)

@@ -19,6 +19,9 @@ import (
 //     app/routes, Nuxt pages/, Astro and Gatsby src/pages;
 //   - content collections whose paths become page URLs: contentlayer's
 //     contentDirPath, Astro src/content, Docusaurus docs/ and blog/;
+//   - folders a tool's configuration names as its output or input
+//     (openapi-ts `output: "./src/client"`, TanStack Router's
+//     routesDirectory): the tool writes or reads them there;
 //   - migrations found by place: Prisma's migrations/ beside
 //     schema.prisma (and prisma/schema.prisma by its default path),
 //     Alembic's script_location named in alembic.ini.
@@ -45,6 +48,9 @@ var webFrameworks = []webFramework{
 	{dep: "@react-router/dev", name: "React Router", static: "public", routes: []string{"app/routes"}},
 	{dep: "gatsby", name: "Gatsby", static: "static", routes: []string{"src/pages"}},
 	{dep: "@docusaurus/core", name: "Docusaurus", static: "static", content: []string{"docs", "blog"}},
+	{dep: "@tanstack/router-plugin", name: "TanStack Router", routes: []string{"src/routes"}},
+	{dep: "@tanstack/router-vite-plugin", name: "TanStack Router", routes: []string{"src/routes"}},
+	{dep: "@tanstack/router-cli", name: "TanStack Router", routes: []string{"src/routes"}},
 }
 
 func (m *Model) detectServed() {
@@ -54,6 +60,8 @@ func (m *Model) detectServed() {
 			m.detectWebFrameworks(dirOf(f))
 		case strings.HasPrefix(b, "contentlayer.config.") || strings.HasPrefix(b, "contentlayer2.config."):
 			m.detectContentlayer(f)
+		case isToolConfig(b):
+			m.detectConfigFolders(f)
 		case b == "schema.prisma":
 			m.detectPrisma(f)
 		case b == "alembic.ini":
@@ -69,7 +77,7 @@ func (m *Model) servedGroup(anchor, dir, why string, markers ...string) {
 	if len(files) == 0 {
 		return
 	}
-	g := Group{Kind: KindServed, Anchor: anchor, Why: why}
+	g := Group{Kind: KindServed, Anchor: anchor, Why: why, Folder: dir}
 	g.Members = append(g.Members, files...)
 	for _, mk := range markers {
 		if m.fs.HasFile(mk) {
@@ -156,4 +164,38 @@ func (m *Model) detectAlembic(ini string) {
 		return // a package resource ("pkg:alembic") or outside the tree
 	}
 	m.servedGroup(root, dir, fmt.Sprintf("%s names script_location %s; Alembic finds env.py and versions/ there", ini, loc), ini)
+}
+
+// configFolder finds `key: "path"` settings that name a tool's output or
+// input folder.
+var configFolder = regexp.MustCompile(`\b(output|outputPath|outDir|outputDir|routesDirectory)["']?\s*[:=]\s*["']([^"'\n*?]+)["']`)
+
+// isToolConfig reports whether base is a tool's configuration file
+// (x.config.ts, tsr.config.json), bundlers aside: their entries are read
+// by detectEntries and their folders (aliases, outDir) pin nothing inside.
+func isToolConfig(base string) bool {
+	if !strings.Contains(base, ".config.") || isBundlerConfig(base) || strings.HasPrefix(base, "next.config.") {
+		return false
+	}
+	switch path.Ext(base) {
+	case ".js", ".mjs", ".cjs", ".ts", ".mts", ".cts", ".json":
+		return true
+	}
+	return false
+}
+
+func (m *Model) detectConfigFolders(config string) {
+	data, err := m.fs.ReadFile(config)
+	if err != nil {
+		return
+	}
+	root := dirOf(config)
+	for _, mt := range configFolder.FindAllSubmatch(data, -1) {
+		rel := strings.TrimPrefix(string(mt[2]), "./")
+		dir := path.Clean(join(root, rel))
+		if strings.HasPrefix(rel, "../") || strings.HasPrefix(rel, "/") || dir == root || !m.dirs.isDir(dir) {
+			continue
+		}
+		m.servedGroup(root, dir, fmt.Sprintf("%s names %s/ by path (%s): the tool writes or reads it there", config, dir, mt[1]), config)
+	}
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/relayout/relayout/refactor/conventions"
 	"github.com/relayout/relayout/refactor/depth"
 	"github.com/relayout/relayout/refactor/pyresolve"
+	"github.com/relayout/relayout/refactor/tsresolve"
 	"github.com/relayout/relayout/refactor/workspace"
 )
 
@@ -72,6 +73,10 @@ type gen struct {
 	t       *tree
 	m       *conventions.Model
 	pyRoots map[string]bool
+	// tsRoots are the folders a tsconfig/jsconfig `include` names below
+	// its own folder ("src" of include: ["src"]): like a Python source
+	// root, a folder lifted out of one leaves the program.
+	tsRoots map[string]bool
 	// whyA and whyB note, by original path, the structural move (a whole
 	// project or foreign folder: layer A) and the later lifts and hoists
 	// (layer B) of a file.
@@ -138,6 +143,7 @@ func newGen(fs workspace.FileSet, opts GenerateOptions, frozen map[string]bool) 
 	for _, r := range pyresolve.New(fs, opts.PythonRoots).Roots() {
 		g.pyRoots[cleanRel(r)] = true
 	}
+	g.tsRoots = tsIncludeRoots(fs)
 	for round := 0; round < 64; round++ {
 		moves := g.round()
 		if len(moves) == 0 {
@@ -433,7 +439,7 @@ func (g *gen) candidates(f string) []action {
 		for j := 0; j <= k; j++ {
 			np = parentDir(np)
 		}
-		if g.dirLevel(d) < k+1 || g.isProjectRoot(d) || g.pyRootWithin(d) || g.djangoApp[d] {
+		if g.dirLevel(d) < k+1 || g.isProjectRoot(d) || g.pyRootWithin(d) || g.tsRoots[d] || g.djangoApp[d] {
 			continue
 		}
 		if b, ok := g.boundary(d); ok && np != b && !isUnderDir(np, b) {
@@ -496,11 +502,36 @@ func (g *gen) topTarget(d string) (string, bool) {
 	return "", false
 }
 
+// tsIncludeRoots returns the folders tsconfig/jsconfig `include` patterns
+// name below their config's folder: the literal directory part of each
+// pattern ("src" of "src", "./src/**/*" or "src/**/*.ts").
+func tsIncludeRoots(fs workspace.FileSet) map[string]bool {
+	roots := map[string]bool{}
+	r, _ := tsresolve.New(fs)
+	for _, c := range r.Configs() {
+		for _, pat := range c.Include {
+			var lit []string
+			for _, seg := range strings.Split(cleanRel(pat), "/") {
+				if strings.ContainsAny(seg, "*?") {
+					break
+				}
+				lit = append(lit, seg)
+			}
+			d := strings.Join(lit, "/")
+			if d != "" && d != c.Dir() && isUnderDir(d, c.Dir()) && !fs.HasFile(d) {
+				roots[d] = true
+			}
+		}
+	}
+	return roots
+}
+
 // boundary returns the nearest folder above d that d must stay inside: a
-// Python source root, a JS/TS project or a Django app.
+// Python source root, a tsconfig include folder, a JS/TS project or a
+// Django app.
 func (g *gen) boundary(d string) (string, bool) {
 	for a := parentDir(d); a != ""; a = parentDir(a) {
-		if g.pyRoots[a] || g.isProjectRoot(a) || g.djangoApp[a] {
+		if g.pyRoots[a] || g.tsRoots[a] || g.isProjectRoot(a) || g.djangoApp[a] {
 			return a, true
 		}
 	}
@@ -550,7 +581,7 @@ func (g *gen) subdirs(d string) []string { return g.subs[d] }
 // isWrapper reports whether w only groups its subfolders: no files but
 // an empty __init__.py, no convention name, not a project or source root.
 func (g *gen) isWrapper(w string) bool {
-	if g.dirLevel(w) < 1 || wrapperless[path.Base(w)] || g.pyRootWithin(w) || g.isProjectRoot(w) || g.djangoApp[w] {
+	if g.dirLevel(w) < 1 || wrapperless[path.Base(w)] || g.pyRootWithin(w) || g.tsRoots[w] || g.isProjectRoot(w) || g.djangoApp[w] {
 		return false
 	}
 	if strings.HasPrefix(path.Base(w), "(") || strings.HasPrefix(path.Base(w), "[") || strings.HasPrefix(path.Base(w), "@") {
@@ -835,6 +866,10 @@ func (g *gen) excludes(pr *Proposal) {
 		}
 		if pattern == "" {
 			for _, gr := range m.GroupsOf(f) {
+				if gr.Folder != "" {
+					pattern, reason = gr.Folder+"/**", gr.Why
+					break
+				}
 				rest := f[len(gr.Anchor):]
 				if gr.Anchor != "" {
 					rest = rest[1:]

@@ -16,7 +16,8 @@ import (
 //     (SvelteKit, Docusaurus): a file's URL is its path below the folder,
 //     and pages, Markdown and CSS name it by that URL;
 //   - file-system routes of other frameworks: SvelteKit src/routes, Remix
-//     app/routes, Nuxt pages/, Astro and Gatsby src/pages;
+//     app/routes, Nuxt pages/, Astro and Gatsby src/pages, TanStack
+//     Router/Start src/routes, Expo Router app/ (or src/app);
 //   - content collections whose paths become page URLs: contentlayer's
 //     contentDirPath, Astro src/content, Docusaurus docs/ and blog/;
 //   - folders a tool's configuration names as its output or input
@@ -51,6 +52,10 @@ var webFrameworks = []webFramework{
 	{dep: "@tanstack/router-plugin", name: "TanStack Router", routes: []string{"src/routes"}},
 	{dep: "@tanstack/router-vite-plugin", name: "TanStack Router", routes: []string{"src/routes"}},
 	{dep: "@tanstack/router-cli", name: "TanStack Router", routes: []string{"src/routes"}},
+	{dep: "@tanstack/react-start", name: "TanStack Start", static: "public", routes: []string{"src/routes", "app/routes"}},
+	{dep: "@tanstack/solid-start", name: "TanStack Start", static: "public", routes: []string{"src/routes", "app/routes"}},
+	{dep: "@tanstack/start", name: "TanStack Start", static: "public", routes: []string{"src/routes", "app/routes"}},
+	{dep: "expo-router", name: "Expo Router", routes: []string{"app", "src/app"}},
 }
 
 func (m *Model) detectServed() {

@@ -77,6 +77,9 @@ type gen struct {
 	// its own folder ("src" of include: ["src"]): like a Python source
 	// root, a folder lifted out of one leaves the program.
 	tsRoots map[string]bool
+	// tsr knows the monorepo's package globs (a project moved out of them
+	// is no longer one of its packages).
+	tsr *tsresolve.Resolver
 	// whyA and whyB note, by original path, the structural move (a whole
 	// project or foreign folder: layer A) and the later lifts and hoists
 	// (layer B) of a file.
@@ -143,7 +146,7 @@ func newGen(fs workspace.FileSet, opts GenerateOptions, frozen map[string]bool) 
 	for _, r := range pyresolve.New(fs, opts.PythonRoots).Roots() {
 		g.pyRoots[cleanRel(r)] = true
 	}
-	g.tsRoots = tsIncludeRoots(fs)
+	g.tsRoots, g.tsr = tsIncludeRoots(fs)
 	for round := 0; round < 64; round++ {
 		moves := g.round()
 		if len(moves) == 0 {
@@ -256,35 +259,50 @@ func (g *gen) round() map[string]string {
 			}
 		}
 	}
+	var packages []string // workspace packages: they must stay matched by a glob
+	for _, f := range g.t.Files() {
+		if path.Base(f) == "package.json" {
+			if in, declared := g.tsr.WorkspaceMember(parentDir(f)); declared && in {
+				packages = append(packages, parentDir(f))
+			}
+		}
+	}
 	claimed := map[string]bool{}   // folders moving this round
 	below := map[string]bool{}     // folders with a moving folder at or below them
 	targets := map[string]bool{}   // new folders of this round
 	targetAnc := map[string]bool{} // ancestors of new folders
 	checked := map[dirMove]string{}
-	free := func(dm dirMove) (ok, retry bool) {
+	free := func(dm dirMove) (whyNot string, retry bool) {
 		for d := dm.from; d != ""; d = parentDir(d) {
 			if claimed[d] {
-				return false, true
+				return "", true
 			}
 		}
 		if below[dm.from] {
-			return false, true
+			return "", true
 		}
 		if g.t.HasFile(dm.to) || g.t.HasDir(dm.to) {
-			return false, claimed[dm.to] || below[dm.to]
+			return fmt.Sprintf("%s cannot move to %s: that path is taken", dm.from, dm.to), claimed[dm.to] || below[dm.to]
 		}
 		if targets[dm.to] || targetAnc[dm.to] {
-			return false, false
+			return fmt.Sprintf("%s cannot move to %s: that path is taken", dm.from, dm.to), false
 		}
 		if g.pyRoots[parentDir(dm.to)] && conventions.StdlibModule(path.Base(dm.to)) && g.holdsPython(dm.from) {
-			return false, false // it would shadow the standard library module
+			return fmt.Sprintf("%s cannot move to %s: it would shadow the standard library module %s", dm.from, dm.to, path.Base(dm.to)), false
+		}
+		for _, p := range packages {
+			if p == dm.from || isUnderDir(p, dm.from) {
+				if in, _ := g.tsr.WorkspaceMember(dm.to + p[len(dm.from):]); !in {
+					return fmt.Sprintf("%s cannot move to %s: the workspace package %s would no longer match the monorepo's package globs", dm.from, dm.to, p+"/"), false
+				}
+			}
 		}
 		for d := parentDir(dm.to); d != ""; d = parentDir(d) {
 			if targets[d] || claimed[d] || g.t.HasFile(d) {
-				return false, false
+				return fmt.Sprintf("%s cannot move to %s: that path is taken", dm.from, dm.to), false
 			}
 		}
-		return true, false
+		return "", false
 	}
 	moves := map[string]string{}
 	for pass := 0; pass < 2; pass++ {
@@ -306,13 +324,15 @@ func (g *gen) round() map[string]string {
 				}
 				ok := true
 				for _, dm := range a.moves {
-					fr, retry := free(dm)
+					whyNot, retry := free(dm)
 					if retry {
 						continue files // wait for the next round
 					}
-					if !fr {
+					if whyNot != "" {
 						ok = false
-						g.reason[f] = fmt.Sprintf("%s cannot move to %s: that path is taken", dm.from, dm.to)
+						if g.reason[f] == "" {
+							g.reason[f] = whyNot // the best-ranked candidate's obstacle
+						}
 						break
 					}
 					if a.late && g.touchesFrozen(dm.from) {
@@ -502,28 +522,56 @@ func (g *gen) topTarget(d string) (string, bool) {
 	return "", false
 }
 
-// tsIncludeRoots returns the folders tsconfig/jsconfig `include` patterns
-// name below their config's folder: the literal directory part of each
-// pattern ("src" of "src", "./src/**/*" or "src/**/*.ts").
-func tsIncludeRoots(fs workspace.FileSet) map[string]bool {
+// tsIncludeRoots returns the source roots of the JS/TS projects: the
+// folders tsconfig/jsconfig `include` patterns name below their config's
+// folder (the literal directory part: "src" of "src", "./src/**/*" or
+// "src/**/*.ts"), the folders `paths` wildcards map into ("src" of
+// "~/*": ["./src/*"]), and src/ beside a package.json or tsconfig (where
+// Tailwind's content globs, aliases and frameworks expect the code).
+func tsIncludeRoots(fs workspace.FileSet) (map[string]bool, *tsresolve.Resolver) {
 	roots := map[string]bool{}
 	r, _ := tsresolve.New(fs)
+	add := func(pat, owner string) {
+		var lit []string
+		for _, seg := range strings.Split(cleanRel(pat), "/") {
+			if strings.ContainsAny(seg, "*?") {
+				break
+			}
+			lit = append(lit, seg)
+		}
+		d := strings.Join(lit, "/")
+		if d != "" && d != owner && isUnderDir(d, owner) && !fs.HasFile(d) {
+			roots[d] = true
+		}
+	}
 	for _, c := range r.Configs() {
 		for _, pat := range c.Include {
-			var lit []string
-			for _, seg := range strings.Split(cleanRel(pat), "/") {
-				if strings.ContainsAny(seg, "*?") {
-					break
+			add(pat, c.Dir())
+		}
+		for _, pm := range c.Paths {
+			for _, t := range pm.Targets {
+				if strings.HasSuffix(t, "/*") {
+					add(t, c.Dir())
 				}
-				lit = append(lit, seg)
-			}
-			d := strings.Join(lit, "/")
-			if d != "" && d != c.Dir() && isUnderDir(d, c.Dir()) && !fs.HasFile(d) {
-				roots[d] = true
 			}
 		}
 	}
-	return roots
+	for _, f := range fs.Files() {
+		if b := path.Base(f); b == "package.json" || b == "tsconfig.json" || b == "jsconfig.json" {
+			src := joinDir(parentDir(f), "src")
+			if len(src) > 0 && hasFileUnder(fs, src) {
+				roots[src] = true
+			}
+		}
+	}
+	return roots, r
+}
+
+// hasFileUnder reports whether some file of fs lies below dir.
+func hasFileUnder(fs workspace.FileSet, dir string) bool {
+	files := fs.Files()
+	i := sort.SearchStrings(files, dir+"/")
+	return i < len(files) && strings.HasPrefix(files[i], dir+"/")
 }
 
 // boundary returns the nearest folder above d that d must stay inside: a

@@ -295,6 +295,13 @@ func (w *workspaceGlobs) member(dir string) bool {
 	return false
 }
 
+// WorkspaceMember reports whether a package in dir is (or would be) one of
+// the monorepo's packages, matched by the package.json `workspaces` or
+// pnpm-workspace.yaml `packages` globs, and whether any are declared.
+func (r *Resolver) WorkspaceMember(dir string) (member, declared bool) {
+	return r.globs.member(dir), len(r.globs.roots) > 0
+}
+
 // pnpmPackages reads the `packages` list of a pnpm-workspace.yaml, in
 // any YAML form (block or flow sequence, quoted or plain scalars). A
 // malformed file declares no packages.

@@ -19,6 +19,7 @@ type Resolver struct {
 	pkgs    map[string]*pkgJSON  // package.json by directory
 	names   map[string]*pkgJSON  // workspace packages by name
 	governs sync.Map             // file → *Config (nil stored as (*Config)(nil)); ConfigFor cache
+	globs   workspaceGlobs       // the monorepo's declared package globs
 }
 
 // New discovers every tsconfig.json, tsconfig.*.json, jsconfig.json and
@@ -62,6 +63,7 @@ func New(fs workspace.FileSet) (*Resolver, []Problem) {
 			cfgPaths = append(cfgPaths, f)
 		}
 	}
+	r.globs = globs
 	for _, pj := range pjs {
 		if pj.name == "" || !globs.member(pj.dir) {
 			continue

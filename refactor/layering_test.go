@@ -51,32 +51,71 @@ func TestLayering(t *testing.T) {
 	}
 }
 
+// pkgImports is one package's direct imports as go list reports them.
+type pkgImports struct {
+	path string
+	// imports are the non-test files' imports; tests adds the test
+	// files' (internal and external) imports.
+	imports, tests []string
+}
+
+// directImports returns the direct imports of every package matching
+// patterns: unlike -deps, a package is blamed only for what it imports
+// itself.
+func directImports(t *testing.T, patterns ...string) []pkgImports {
+	t.Helper()
+	lines := goList(t, `{{.ImportPath}}|{{join .Imports " "}}|{{join .TestImports " "}} {{join .XTestImports " "}}`, patterns...)
+	var out []pkgImports
+	for _, line := range lines {
+		parts := strings.SplitN(line, "|", 3)
+		if len(parts) != 3 {
+			t.Fatalf("unexpected go list line %q", line)
+		}
+		out = append(out, pkgImports{path: parts[0], imports: strings.Fields(parts[1]), tests: strings.Fields(parts[2])})
+	}
+	if len(out) == 0 {
+		t.Fatalf("go list %v reported no packages; the check did not run", patterns)
+	}
+	return out
+}
+
 // TestTreeSitterOnlyInParsers: tree-sitter is imported directly only by
 // parsers/... (tests included). The rest of the module reads source
 // through parsers' plain data (refactor depends on tree-sitter only
 // through parsers, so this checks direct imports, not -deps).
 func TestTreeSitterOnlyInParsers(t *testing.T) {
 	const ts = "github.com/smacker/go-tree-sitter"
-	lines := goList(t, `{{.ImportPath}} {{join .Imports " "}} {{join .TestImports " "}} {{join .XTestImports " "}}`, "./...")
-	checked := 0
-	for _, line := range lines {
-		fields := strings.Fields(line)
-		if len(fields) == 0 {
+	pkgs := directImports(t, "./...")
+	if len(pkgs) < 10 {
+		t.Fatalf("go list reported %d packages; the check did not run", len(pkgs))
+	}
+	for _, p := range pkgs {
+		if strings.HasPrefix(p.path, mod+"parsers") {
 			continue
 		}
-		pkg := fields[0]
-		checked++
-		if strings.HasPrefix(pkg, mod+"parsers") {
-			continue
-		}
-		for _, imp := range fields[1:] {
+		for _, imp := range append(p.imports, p.tests...) {
 			if imp == ts || strings.HasPrefix(imp, ts+"/") {
-				t.Errorf("%s imports %s: only parsers/... may use tree-sitter", pkg, imp)
+				t.Errorf("%s imports %s: only parsers/... may use tree-sitter", p.path, imp)
 			}
 		}
 	}
-	if checked < 10 {
-		t.Fatalf("go list reported %d packages; the check did not run", checked)
+}
+
+// TestFacadeOnTop: the façade imports the packages under refactor/, never
+// the reverse: no package under refactor/ imports the façade, tests
+// included (the façade's own external tests aside). What needs a
+// Workspace and the move pipeline (applying a plan) lives in the façade.
+func TestFacadeOnTop(t *testing.T) {
+	const facade = mod + "refactor"
+	for _, p := range directImports(t, "./refactor/...") {
+		if p.path == facade {
+			continue
+		}
+		for _, imp := range append(p.imports, p.tests...) {
+			if imp == facade {
+				t.Errorf("%s imports the façade %s: the dependency points from the façade down", p.path, facade)
+			}
+		}
 	}
 }
 

@@ -65,7 +65,7 @@ func runApply(e *env, args []string) int {
 	if p == nil {
 		return code
 	}
-	opts := plan.ApplyOptions{Phase: *phase, DryRun: *dry, Diff: *diff, Shim: *shim, Strings: updateStrings.scope(defaultStrings(ws)), Hook: applyStepHook}
+	opts := refactor.ApplyPlanOptions{Phase: *phase, DryRun: *dry, Diff: *diff, Shim: *shim, Strings: updateStrings.scope(defaultStrings(ws)), Hook: applyStepHook}
 	opts.Cache, _ = index.OpenCache("")
 	if *verifyCmd != "" {
 		opts.Verify = func(ctx context.Context, root string) error {
@@ -81,10 +81,10 @@ func runApply(e *env, args []string) int {
 	return applyPlan(e, ws.Root, p, opts)
 }
 
-// applyPlan runs plan.Apply and prints the report; it returns the exit
+// applyPlan runs refactor.ApplyPlan and prints the report; it returns the exit
 // code.
-func applyPlan(e *env, root string, p *plan.Plan, opts plan.ApplyOptions) int {
-	rep, err := plan.Apply(e.ctx, root, p, opts)
+func applyPlan(e *env, root string, p *plan.Plan, opts refactor.ApplyPlanOptions) int {
+	rep, err := refactor.ApplyPlan(e.ctx, root, p, opts)
 	if err != nil {
 		var pe *plan.Error
 		var me *move.Error

@@ -217,7 +217,7 @@ func (d *demoRun) run() {
 
 	// 3. apply
 	d.header(3, "apply: phase by phase, verified")
-	ar, err := plan.Apply(ctx, d.root, p, plan.ApplyOptions{UpdateStrings: true, Cache: d.cache})
+	ar, err := refactor.ApplyPlan(ctx, d.root, p, refactor.ApplyPlanOptions{UpdateStrings: true, Cache: d.cache})
 	if err != nil {
 		d.step("apply", "FAIL", "%v", err)
 		return

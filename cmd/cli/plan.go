@@ -219,7 +219,7 @@ func planGenerate(e *env, dir, root string, maxDepth int, format, out string) in
 		// when the plan needs its proposed excludes first).
 		var dry *plan.Report
 		if len(pr.Plan.Moves) > 0 {
-			if r, err := plan.Apply(e.ctx, ws.Root, pr.Plan, plan.ApplyOptions{DryRun: true, Cache: cache}); err == nil {
+			if r, err := refactor.ApplyPlan(e.ctx, ws.Root, pr.Plan, refactor.ApplyPlanOptions{DryRun: true, Cache: cache}); err == nil {
 				dry = r
 			}
 		}

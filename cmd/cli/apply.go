@@ -9,8 +9,6 @@ import (
 
 	"github.com/relayout/relayout/refactor"
 	"github.com/relayout/relayout/refactor/edit"
-	"github.com/relayout/relayout/refactor/index"
-	"github.com/relayout/relayout/refactor/move"
 	"github.com/relayout/relayout/refactor/plan"
 )
 
@@ -66,7 +64,7 @@ func runApply(e *env, args []string) int {
 		return code
 	}
 	opts := refactor.ApplyPlanOptions{Phase: *phase, DryRun: *dry, Diff: *diff, Shim: *shim, Strings: updateStrings.scope(defaultStrings(ws)), Hook: applyStepHook}
-	opts.Cache, _ = index.OpenCache("")
+	opts.Cache, _ = refactor.OpenCache("")
 	if *verifyCmd != "" {
 		opts.Verify = func(ctx context.Context, root string) error {
 			cmd := exec.CommandContext(ctx, "sh", "-c", *verifyCmd)
@@ -87,7 +85,7 @@ func applyPlan(e *env, root string, p *plan.Plan, opts refactor.ApplyPlanOptions
 	rep, err := refactor.ApplyPlan(e.ctx, root, p, opts)
 	if err != nil {
 		var pe *plan.Error
-		var me *move.Error
+		var me *refactor.MoveError
 		switch {
 		case errors.As(err, &pe):
 			for _, pr := range pe.Problems {

@@ -9,7 +9,6 @@ import (
 
 	"github.com/relayout/relayout/refactor"
 	"github.com/relayout/relayout/refactor/config"
-	"github.com/relayout/relayout/refactor/index"
 	"github.com/relayout/relayout/refactor/plan"
 	"github.com/relayout/relayout/refactor/workspace"
 )
@@ -208,8 +207,8 @@ func planGenerate(e *env, dir, root string, maxDepth int, format, out string) in
 	}
 	var text []byte
 	if format == "markdown" {
-		cache, _ := index.OpenCache("")
-		ix, err := ws.Index(e.ctx, index.Options{Cache: cache, Progress: progressPrinter(e, "indexing")})
+		cache, _ := refactor.OpenCache("")
+		ix, err := ws.Index(e.ctx, refactor.IndexOptions{Cache: cache, Progress: progressPrinter(e, "indexing")})
 		clearProgress(e)
 		if err != nil {
 			fmt.Fprintf(e.stderr, "relayout plan: %v\n", err)

@@ -333,7 +333,7 @@ func genDeep(r *rand.Rand) map[string]string {
 // unresolved import, and (with python3) every module importable.
 func TestGeneratedPlansProperty(t *testing.T) {
 	ctx := context.Background()
-	py, _ := exec.LookPath("python3")
+	py := testtool.Optional(t, "python3", "")
 	cache, _ := index.OpenCache(t.TempDir())
 	for seed := int64(1); seed <= 8; seed++ {
 		t.Run(fmt.Sprint(seed), func(t *testing.T) {

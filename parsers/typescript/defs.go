@@ -237,6 +237,7 @@ func (d *defs) query(dq *defsQuery, root *sitter.Node) []parsers.Span {
 				d.exports = append(d.exports, spanOf(c.Node))
 			case "defs.function":
 				funcs = append(funcs, spanOf(c.Node))
+				d.deferred = append(d.deferred, spanOf(c.Node))
 			case "defs.import.clause":
 				d.clause(stmt).Side = false
 			case "defs.import.default":

@@ -26,18 +26,12 @@
 ] @defs.use
 (import_statement) @defs.skip
 
-; What is not evaluated while the module evaluates: functions, class
-; bodies, types and declarations of types, ambient declarations, and the
-; parts of a member expression or variable declarator other than its
-; object or value (Defs also defers @defs.error nodes that are children
-; of those two: a query cannot place ERROR there).
+; What else is not evaluated while the module evaluates (besides the
+; @defs.function spans): class bodies, types and declarations of types,
+; ambient declarations, and the parts of a member expression or variable
+; declarator other than its object or value (Defs also defers @defs.error
+; nodes that are children of those two: a query cannot place ERROR there).
 [
-  (function_declaration)
-  (generator_function_declaration)
-  (function_expression)
-  (generator_function)
-  (arrow_function)
-  (method_definition)
   (class_body)
   (interface_declaration)
   (type_alias_declaration)

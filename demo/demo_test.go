@@ -12,6 +12,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/relayout/relayout/internal/testtool"
 )
 
 const (
@@ -246,9 +248,7 @@ func python(t *testing.T, dir string, args ...string) *exec.Cmd {
 }
 
 func TestPython(t *testing.T) {
-	if _, err := exec.LookPath("python3"); err != nil {
-		t.Skip("python3 not on PATH; skipping the Python checks of the demo")
-	}
+	testtool.Find(t, "python3", "")
 	dir := write(t)
 
 	modules := pythonModules()
@@ -286,21 +286,8 @@ func TestPython(t *testing.T) {
 	})
 }
 
-// findTSC returns $RELAYOUT_TSC or tsc from PATH, or "" when neither exists.
-func findTSC() string {
-	if p := os.Getenv("RELAYOUT_TSC"); p != "" {
-		return p
-	}
-	p, _ := exec.LookPath("tsc")
-	return p
-}
-
 func TestTypeScript(t *testing.T) {
-	tsc := findTSC()
-	if tsc == "" {
-		t.Skip("tsc not found: put it on PATH or set RELAYOUT_TSC " +
-			"(npm install --prefix /tmp/tsc typescript@5; RELAYOUT_TSC=/tmp/tsc/node_modules/.bin/tsc)")
-	}
+	tsc := testtool.Find(t, "tsc", "RELAYOUT_TSC") // npm install --prefix /tmp/tsc typescript@5
 	dir := write(t)
 	project := filepath.Join(dir, filepath.FromSlash(frontendDir))
 	run := func() ([]byte, error) {

@@ -14,6 +14,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/relayout/relayout/internal/testtool"
 )
 
 // relayoutBin is the binary TestMain built; buildErr says why there is none.
@@ -100,18 +102,6 @@ func consultInputs() {
 	os.Stat(filepath.Join("vscode", "node_modules", ".package-lock.json")) // npm ci
 }
 
-// missing skips the test because a tool is not installed, or fails it under
-// CI, where .ci/run installs every tool (a skip there would hide a broken
-// install step).
-func missing(t *testing.T, format string, args ...any) {
-	t.Helper()
-	msg := fmt.Sprintf(format, args...)
-	if os.Getenv("CI") != "" {
-		t.Fatalf("%s (CI is set: .ci/run should have installed it)", msg)
-	}
-	t.Skip(msg)
-}
-
 // summary matches the closing line of the Neovim test and the node:test
 // TAP totals.
 var (
@@ -144,9 +134,7 @@ func run(t *testing.T, timeout time.Duration, dir string, env []string, name str
 // against the real server.
 func TestNeovim(t *testing.T) {
 	needBinary(t)
-	if _, err := exec.LookPath("nvim"); err != nil {
-		missing(t, "nvim not found: install Neovim (apt-get install neovim) to run the Neovim plugin test")
-	}
+	testtool.Find(t, "nvim", "") // apt-get install neovim
 	out, err := run(t, 3*time.Minute, ".", []string{"RELAYOUT_BIN=" + relayoutBin}, "bash", filepath.Join("nvim", "test", "run.sh"), relayoutBin)
 	m := nvimSummary.FindAllStringSubmatch(out, -1)
 	if err != nil {
@@ -168,13 +156,11 @@ func vscodeDeps(t *testing.T) {
 	t.Helper()
 	needBinary(t)
 	for _, tool := range []string{"node", "npm"} {
-		if _, err := exec.LookPath(tool); err != nil {
-			missing(t, "%s not found: install Node.js 20+ to run the VS Code extension tests", tool)
-		}
+		testtool.Find(t, tool, "") // Node.js 20+
 	}
 	for _, dir := range []string{"vscode-languageclient", "vscode-languageserver-protocol", "typescript", "esbuild"} {
 		if _, err := os.Stat(filepath.Join("vscode", "node_modules", dir)); err != nil {
-			missing(t, "editors/vscode/node_modules/%s is missing: run (cd editors/vscode && npm ci) first", dir)
+			testtool.Missing(t, "editors/vscode/node_modules/%s is missing: run (cd editors/vscode && npm ci) first", dir)
 		}
 	}
 }

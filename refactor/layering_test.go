@@ -2,11 +2,17 @@ package refactor_test
 
 import (
 	"bytes"
+	"go/parser"
+	"go/token"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/relayout/relayout/internal/testtool"
 )
 
 const mod = "github.com/relayout/relayout/"
@@ -15,9 +21,7 @@ const mod = "github.com/relayout/relayout/"
 // returns its lines.
 func goList(t *testing.T, format string, patterns ...string) []string {
 	t.Helper()
-	if _, err := exec.LookPath("go"); err != nil {
-		t.Skip("go command not found")
-	}
+	testtool.Find(t, "go", "")
 	cmd := exec.Command("go", append([]string{"list", "-f", format}, patterns...)...)
 	cmd.Dir = ".."
 	var stderr bytes.Buffer
@@ -51,32 +55,119 @@ func TestLayering(t *testing.T) {
 	}
 }
 
+// pkgImports is one package as go list reports it: its directory, its
+// non-test Go files and its direct imports.
+type pkgImports struct {
+	path, dir string
+	files     []string
+	// imports are the non-test files' imports; tests adds the test
+	// files' (internal and external) imports.
+	imports, tests []string
+}
+
+// directImports returns every package matching patterns with its direct
+// imports: unlike -deps, a package is blamed only for what it imports
+// itself.
+func directImports(t *testing.T, patterns ...string) []pkgImports {
+	t.Helper()
+	lines := goList(t, `{{.ImportPath}}|{{.Dir}}|{{join .GoFiles " "}}|{{join .Imports " "}}|{{join .TestImports " "}} {{join .XTestImports " "}}`, patterns...)
+	var out []pkgImports
+	for _, line := range lines {
+		parts := strings.SplitN(line, "|", 5)
+		if len(parts) != 5 {
+			t.Fatalf("unexpected go list line %q", line)
+		}
+		out = append(out, pkgImports{path: parts[0], dir: parts[1], files: strings.Fields(parts[2]), imports: strings.Fields(parts[3]), tests: strings.Fields(parts[4])})
+	}
+	if len(out) == 0 {
+		t.Fatalf("go list %v reported no packages; the check did not run", patterns)
+	}
+	return out
+}
+
 // TestTreeSitterOnlyInParsers: tree-sitter is imported directly only by
 // parsers/... (tests included). The rest of the module reads source
 // through parsers' plain data (refactor depends on tree-sitter only
 // through parsers, so this checks direct imports, not -deps).
 func TestTreeSitterOnlyInParsers(t *testing.T) {
 	const ts = "github.com/smacker/go-tree-sitter"
-	lines := goList(t, `{{.ImportPath}} {{join .Imports " "}} {{join .TestImports " "}} {{join .XTestImports " "}}`, "./...")
-	checked := 0
-	for _, line := range lines {
-		fields := strings.Fields(line)
-		if len(fields) == 0 {
+	pkgs := directImports(t, "./...")
+	if len(pkgs) < 10 {
+		t.Fatalf("go list reported %d packages; the check did not run", len(pkgs))
+	}
+	for _, p := range pkgs {
+		if strings.HasPrefix(p.path, mod+"parsers") {
 			continue
 		}
-		pkg := fields[0]
-		checked++
-		if strings.HasPrefix(pkg, mod+"parsers") {
-			continue
-		}
-		for _, imp := range fields[1:] {
+		for _, imp := range append(p.imports, p.tests...) {
 			if imp == ts || strings.HasPrefix(imp, ts+"/") {
-				t.Errorf("%s imports %s: only parsers/... may use tree-sitter", pkg, imp)
+				t.Errorf("%s imports %s: only parsers/... may use tree-sitter", p.path, imp)
+			}
+		}
+	}
+}
+
+// TestFacadeOnTop: the façade imports the packages under refactor/, never
+// the reverse: no package under refactor/ imports the façade, tests
+// included (the façade's own external tests aside). What needs a
+// Workspace and the move pipeline (applying a plan) lives in the façade.
+func TestFacadeOnTop(t *testing.T) {
+	const facade = mod + "refactor"
+	for _, p := range directImports(t, "./refactor/...") {
+		if p.path == facade {
+			continue
+		}
+		for _, imp := range append(p.imports, p.tests...) {
+			if imp == facade {
+				t.Errorf("%s imports the façade %s: the dependency points from the façade down", p.path, facade)
+			}
+		}
+	}
+}
+
+// facadeAPI lists what server and cmd may import of refactor/...: the
+// façade and the packages whose types cross its API as plain data.
+// The engine's own packages (move, index, merge, tsmove, pyresolve,
+// tsresolve, gen, and any package added later) are reached through the
+// façade (refactor/api.go).
+var facadeAPI = []string{"refactor", "refactor/config", "refactor/conventions", "refactor/depth", "refactor/edit", "refactor/plan", "refactor/workspace"}
+
+// engineUsers are files of server/cmd that may import the engine's own
+// packages too, each with the reason.
+var engineUsers = map[string]string{
+	"cmd/cli/bench.go": "relayout bench times the engine's stages (index.Build, move.Compute) on a gen workspace",
+}
+
+// TestEngineBehindFacade: the production code of server/... and cmd/...
+// imports of refactor/... only facadeAPI (file by file, so the one
+// benchmark verb can be the exception). Tests may build fixtures with the
+// engine's packages.
+func TestEngineBehindFacade(t *testing.T) {
+	fset := token.NewFileSet()
+	checked := 0
+	for _, p := range directImports(t, "./server/...", "./cmd/...") {
+		for _, name := range p.files {
+			file := strings.TrimPrefix(p.path, mod) + "/" + name
+			f, err := parser.ParseFile(fset, filepath.Join(p.dir, name), nil, parser.ImportsOnly)
+			if err != nil {
+				t.Fatal(err)
+			}
+			checked++
+			for _, spec := range f.Imports {
+				imp, _ := strconv.Unquote(spec.Path.Value)
+				rel, ok := strings.CutPrefix(imp, mod)
+				if !ok || (rel != "refactor" && !strings.HasPrefix(rel, "refactor/")) || slices.Contains(facadeAPI, rel) {
+					continue
+				}
+				if _, ok := engineUsers[file]; ok {
+					continue
+				}
+				t.Errorf("%s imports %s: server and cmd reach the engine through the façade (refactor/api.go), not its packages", file, imp)
 			}
 		}
 	}
 	if checked < 10 {
-		t.Fatalf("go list reported %d packages; the check did not run", checked)
+		t.Fatalf("checked %d files; the check did not run", checked)
 	}
 }
 
@@ -86,21 +177,16 @@ func TestTreeSitterOnlyInParsers(t *testing.T) {
 // unified diffs and its journal and cache files.
 func TestOutputFormatsAtTheEdge(t *testing.T) {
 	forbidden := []string{"sarif"} // import paths and source text, lower case
-	lines := goList(t, `{{.ImportPath}}|{{.Dir}}|{{join .GoFiles " "}}|{{join .Imports " "}}`, "./refactor/...")
-	for _, line := range lines {
-		parts := strings.SplitN(line, "|", 4)
-		if len(parts) != 4 {
-			t.Fatalf("unexpected go list line %q", line)
-		}
-		pkg, dir := parts[0], parts[1]
-		for _, imp := range strings.Fields(parts[3]) {
+	for _, p := range directImports(t, "./refactor/...") {
+		pkg, dir := p.path, p.dir
+		for _, imp := range p.imports {
 			for _, f := range forbidden {
 				if strings.Contains(strings.ToLower(imp), f) {
 					t.Errorf("%s imports %s: %s output is formatted at the edge (cmd/cli)", pkg, imp, f)
 				}
 			}
 		}
-		for _, name := range strings.Fields(parts[2]) {
+		for _, name := range p.files {
 			src, err := os.ReadFile(filepath.Join(dir, name))
 			if err != nil {
 				t.Fatal(err)

@@ -29,7 +29,6 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/relayout/relayout/refactor"
-	"github.com/relayout/relayout/refactor/move"
 	"github.com/relayout/relayout/refactor/plan"
 )
 
@@ -165,13 +164,13 @@ func (s *server) applyPlan(ctx context.Context, f *folder, n int) commandResult 
 // applyPhase computes one phase on the tree as it is, has the client
 // apply it and waits for the disk to show it.
 func (s *server) applyPhase(ctx context.Context, f *folder, ph plan.Phase) (string, error) {
-	moves := make([]move.Move, len(ph.Moves))
+	moves := make([]refactor.Move, len(ph.Moves))
 	for j, m := range ph.Moves {
-		moves[j] = move.Move{From: m.From, To: m.To}
+		moves[j] = refactor.Move{From: m.From, To: m.To}
 	}
-	var merges []move.Merge
+	var merges []refactor.Merge
 	for _, m := range ph.Merges {
-		merges = append(merges, move.Merge{From: m.From, To: m.To})
+		merges = append(merges, refactor.Merge{From: m.From, To: m.To})
 	}
 	we, m, err := s.moveEdit(ctx, f, moves, refactor.MoveOptions{Merges: merges}, nil, false)
 	if err != nil {

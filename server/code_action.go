@@ -27,7 +27,6 @@ import (
 
 	"github.com/relayout/relayout/refactor"
 	"github.com/relayout/relayout/refactor/config"
-	"github.com/relayout/relayout/refactor/move"
 	"github.com/relayout/relayout/refactor/plan"
 )
 
@@ -49,7 +48,7 @@ type actionData struct {
 	// when it was not open.
 	Version *int32 `json:"version"`
 	// Moves are the moves to perform, workspace-relative.
-	Moves []move.Move `json:"moves"`
+	Moves []refactor.Move `json:"moves"`
 }
 
 // actionContext is what producers look at: one file of one folder.
@@ -64,7 +63,7 @@ type actionContext struct {
 // lazily) or a command.
 type offer struct {
 	title     string
-	moves     []move.Move
+	moves     []refactor.Move
 	command   *protocol.Command
 	edit      *protocol.WorkspaceEdit // an edit known when listing (a quick fix in place)
 	diags     []protocol.Diagnostic
@@ -158,7 +157,7 @@ func suggestedMoves(c *actionContext) []offer {
 		if meaningKept(c.ws, sg.move.From, sg.move.To) {
 			out = append(out, offer{
 				title:     movePackageTitle + sg.move.From + " → " + sg.move.To + suffix,
-				moves:     []move.Move{{From: sg.move.From, To: sg.move.To}},
+				moves:     []refactor.Move{{From: sg.move.From, To: sg.move.To}},
 				diags:     diags,
 				preferred: true,
 			})
@@ -167,7 +166,7 @@ func suggestedMoves(c *actionContext) []offer {
 		if !c.ws.Listing.Has(to) && meaningKept(c.ws, c.rel, to) {
 			out = append(out, offer{
 				title: moveTitle + c.rel + " → " + to + suffix,
-				moves: []move.Move{{From: c.rel, To: to}},
+				moves: []refactor.Move{{From: c.rel, To: to}},
 				diags: diags,
 			})
 		}
@@ -178,7 +177,7 @@ func suggestedMoves(c *actionContext) []offer {
 	}
 	return []offer{{
 		title:     moveTitle + sg.move.From + " → " + sg.move.To + suffix,
-		moves:     []move.Move{{From: sg.move.From, To: sg.move.To}},
+		moves:     []refactor.Move{{From: sg.move.From, To: sg.move.To}},
 		diags:     diags,
 		preferred: true,
 	}}
@@ -191,7 +190,7 @@ func planMoves(c *actionContext) []offer {
 	for _, m := range planEntries(c.ws, c.rel) {
 		out = append(out, offer{
 			title: fmt.Sprintf("%s%s → %s (plan phase %d, relayout.toml:%d)", moveTitle, m.From, m.To, m.Phase, m.Line),
-			moves: []move.Move{{From: m.From, To: m.To}},
+			moves: []refactor.Move{{From: m.From, To: m.To}},
 		})
 	}
 	return out

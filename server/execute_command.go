@@ -30,7 +30,6 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/relayout/relayout/refactor"
-	"github.com/relayout/relayout/refactor/move"
 )
 
 // commandMove moves files or directories and fixes their imports.
@@ -38,13 +37,13 @@ const commandMove = "relayout.move"
 
 // moveArgs is the object form of relayout.move's arguments.
 type moveArgs struct {
-	Folder        string      `json:"folder"`
-	From          string      `json:"from,omitempty"`
-	To            string      `json:"to,omitempty"`
-	Moves         []move.Move `json:"moves,omitempty"`
-	Force         bool        `json:"force,omitempty"`
-	Shim          bool        `json:"shim,omitempty"`
-	UpdateStrings *bool       `json:"updateStrings,omitempty"`
+	Folder        string          `json:"folder"`
+	From          string          `json:"from,omitempty"`
+	To            string          `json:"to,omitempty"`
+	Moves         []refactor.Move `json:"moves,omitempty"`
+	Force         bool            `json:"force,omitempty"`
+	Shim          bool            `json:"shim,omitempty"`
+	UpdateStrings *bool           `json:"updateStrings,omitempty"`
 }
 
 // commandResult is what relayout.move answers once the client applied (or
@@ -56,7 +55,7 @@ type commandResult struct {
 
 // moveArguments encodes moves in folder as relayout.move arguments:
 // positional for one move, the object form for several.
-func moveArguments(folder uri.URI, moves []move.Move) []protocol.LSPAny {
+func moveArguments(folder uri.URI, moves []refactor.Move) []protocol.LSPAny {
 	if len(moves) == 1 {
 		out := make([]protocol.LSPAny, 0, 3)
 		for _, s := range []string{string(folder), moves[0].From, moves[0].To} {
@@ -87,7 +86,7 @@ func parseMoveArgs(raw []protocol.LSPAny) (moveArgs, error) {
 		return a, fmt.Errorf("want the arguments folder, from, to (got %d arguments)", len(raw))
 	}
 	if a.From != "" || a.To != "" {
-		a.Moves = append([]move.Move{{From: a.From, To: a.To}}, a.Moves...)
+		a.Moves = append([]refactor.Move{{From: a.From, To: a.To}}, a.Moves...)
 	}
 	if len(a.Moves) == 0 {
 		return a, errors.New("no move given: want from and to")
@@ -118,7 +117,7 @@ func argToPath(s string) (string, bool) {
 }
 
 // resolveMoveArgs finds the folder and makes the moves folder-relative.
-func (s *server) resolveMoveArgs(a moveArgs) (*folder, []move.Move, error) {
+func (s *server) resolveMoveArgs(a moveArgs) (*folder, []refactor.Move, error) {
 	var f *folder
 	if a.Folder != "" {
 		p, ok := argToPath(a.Folder)
@@ -146,14 +145,14 @@ func (s *server) resolveMoveArgs(a moveArgs) (*folder, []move.Move, error) {
 		}
 		return path.Clean(strings.ReplaceAll(arg, "\\", "/")), nil
 	}
-	moves := make([]move.Move, 0, len(a.Moves))
+	moves := make([]refactor.Move, 0, len(a.Moves))
 	for _, m := range a.Moves {
 		from, err1 := rel(m.From)
 		to, err2 := rel(m.To)
 		if err := errors.Join(err1, err2); err != nil {
 			return nil, nil, err
 		}
-		moves = append(moves, move.Move{From: from, To: to})
+		moves = append(moves, refactor.Move{From: from, To: to})
 	}
 	return f, moves, nil
 }
@@ -198,7 +197,7 @@ func (s *server) commandDone(ctx context.Context, res commandResult) (protocol.L
 }
 
 // runMove computes moves in f and has the client apply them.
-func (s *server) runMove(ctx context.Context, f *folder, moves []move.Move, opts refactor.MoveOptions, updateStrings *bool) commandResult {
+func (s *server) runMove(ctx context.Context, f *folder, moves []refactor.Move, opts refactor.MoveOptions, updateStrings *bool) commandResult {
 	what := describeMoves(moves)
 	if !s.clientCapabilities().applyEdit {
 		return commandResult{Message: "relayout: cannot move " + what + ": this editor does not accept workspace/applyEdit"}
@@ -233,7 +232,7 @@ func (s *server) runMove(ctx context.Context, f *folder, moves []move.Move, opts
 }
 
 // describeMoves names moves for messages.
-func describeMoves(moves []move.Move) string {
+func describeMoves(moves []refactor.Move) string {
 	parts := make([]string, len(moves))
 	for i, m := range moves {
 		parts[i] = m.From + " → " + m.To

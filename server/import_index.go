@@ -18,7 +18,6 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/relayout/relayout/refactor"
-	"github.com/relayout/relayout/refactor/index"
 )
 
 // indexTitle is the title of the indexing progress of a folder.
@@ -67,7 +66,7 @@ func (f *folder) stopIndex() {
 // progress ends, so a client seeing the end sees the index.
 func (s *server) buildIndex(ctx context.Context, f *folder, ws *refactor.Workspace, gen int) {
 	p := s.beginProgress(ctx, indexTitle(f.name))
-	opts := index.Options{
+	opts := refactor.IndexOptions{
 		Progress:    p.Report,
 		Cache:       s.parseCache(),
 		MaxFileSize: ws.Config.Workspace.MaxFileSize,
@@ -75,12 +74,12 @@ func (s *server) buildIndex(ctx context.Context, f *folder, ws *refactor.Workspa
 	f.mu.Lock()
 	prev, prevOf := f.index, f.indexOf
 	f.mu.Unlock()
-	var ix *index.Index
+	var ix *refactor.Index
 	var err error
 	if prev != nil && prevOf.Config.Workspace.MaxFileSize == ws.Config.Workspace.MaxFileSize {
 		ix, err = prev.Refresh(ctx, ws.FileSet(), ws.Config, opts)
 	} else {
-		ix, err = index.Build(ctx, ws.FileSet(), ws.Config, opts)
+		ix, err = ws.Index(ctx, opts)
 	}
 	cancelled := ctx.Err() != nil
 	f.mu.Lock()

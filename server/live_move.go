@@ -13,7 +13,6 @@ import (
 
 	"github.com/relayout/relayout/refactor"
 	"github.com/relayout/relayout/refactor/edit"
-	"github.com/relayout/relayout/refactor/move"
 	"github.com/relayout/relayout/refactor/workspace"
 )
 
@@ -21,7 +20,7 @@ import (
 // holding the open documents' text) from f's live index, or with ws.Move
 // when no index of the same file-size limit is ready yet. It returns the
 // change set and the tree its offsets address.
-func (s *server) moveOnIndex(ctx context.Context, f *folder, ws *refactor.Workspace, moves []move.Move, opts refactor.MoveOptions) (*edit.ChangeSet, workspace.FileSet, error) {
+func (s *server) moveOnIndex(ctx context.Context, f *folder, ws *refactor.Workspace, moves []refactor.Move, opts refactor.MoveOptions) (*edit.ChangeSet, workspace.FileSet, error) {
 	f.mu.Lock()
 	ix, of := f.index, f.indexOf
 	f.mu.Unlock()

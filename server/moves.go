@@ -27,7 +27,6 @@ import (
 	"github.com/relayout/relayout/refactor"
 	"github.com/relayout/relayout/refactor/config"
 	"github.com/relayout/relayout/refactor/edit"
-	"github.com/relayout/relayout/refactor/move"
 	"github.com/relayout/relayout/refactor/workspace"
 )
 
@@ -106,7 +105,7 @@ func (s *server) folderByURI(u uri.URI) (*folder, bool) {
 // implements editBasis.
 type computedMove struct {
 	root  string // the folder path as the client names it
-	moves []move.Move
+	moves []refactor.Move
 	cs    *edit.ChangeSet
 	// fs is the tree the change set was computed on, with the open
 	// documents' text: what cs's byte offsets address.
@@ -195,7 +194,7 @@ func (m *computedMove) summary() string {
 // where the folder's live index is missing or out of date (live_move.go). Possible references
 // are rewritten per updateStrings, or per relayout.toml's [moves]
 // update_strings when it is nil (as the CLI does without the flag).
-func (s *server) computeMove(ctx context.Context, f *folder, moves []move.Move, opts refactor.MoveOptions, updateStrings *bool) (*computedMove, error) {
+func (s *server) computeMove(ctx context.Context, f *folder, moves []refactor.Move, opts refactor.MoveOptions, updateStrings *bool) (*computedMove, error) {
 	docs := s.openDocs(f)
 	f.mu.Lock()
 	fallback := f.goodConfig
@@ -234,7 +233,7 @@ func (s *server) computeMove(ctx context.Context, f *folder, moves []move.Move, 
 // must be able to rename files. When offered is set (a resolved code
 // action the client may apply itself), the edit is watched for VS Code's
 // echo of its renames (echoes.go).
-func (s *server) moveEdit(ctx context.Context, f *folder, moves []move.Move, opts refactor.MoveOptions, updateStrings *bool, offered bool) (*protocol.WorkspaceEdit, *computedMove, error) {
+func (s *server) moveEdit(ctx context.Context, f *folder, moves []refactor.Move, opts refactor.MoveOptions, updateStrings *bool, offered bool) (*protocol.WorkspaceEdit, *computedMove, error) {
 	caps := s.clientCapabilities()
 	if !caps.ops.rename {
 		return nil, nil, errNoRename
@@ -268,7 +267,7 @@ var errNoRename = errors.New("this editor cannot move files: its workspace edits
 // moveError turns a failure to compute a move into a response error that
 // says what to do next.
 func moveError(err error) error {
-	var me *move.Error
+	var me *refactor.MoveError
 	var ce *config.Error
 	switch {
 	case errors.Is(err, context.Canceled):

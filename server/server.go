@@ -68,7 +68,7 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/relayout/relayout/parsers"
-	"github.com/relayout/relayout/refactor/index"
+	"github.com/relayout/relayout/refactor"
 )
 
 // Options configures a server.
@@ -128,7 +128,7 @@ type server struct {
 	// cacheOnce opens cache, the parse cache (nil when it cannot be
 	// opened: parsing then just is not cached).
 	cacheOnce sync.Once
-	cache     *index.Cache
+	cache     *refactor.Cache
 
 	// echoes remembers the renames of edits the server produced, so
 	// willRenameFiles can tell their echo (moves.go).
@@ -387,9 +387,9 @@ func (s *server) Request(ctx context.Context, method string, params any) (any, e
 
 // parseCache returns the on-disk parse cache, opening it on first use; nil
 // when it cannot be opened (parsing then is not cached).
-func (s *server) parseCache() *index.Cache {
+func (s *server) parseCache() *refactor.Cache {
 	s.cacheOnce.Do(func() {
-		c, err := index.OpenCache(s.cacheDir)
+		c, err := refactor.OpenCache(s.cacheDir)
 		if err != nil {
 			s.log.Warn("parse cache unavailable", zap.Error(err))
 			return

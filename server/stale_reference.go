@@ -19,7 +19,6 @@ import (
 
 	"github.com/relayout/relayout/parsers"
 	"github.com/relayout/relayout/refactor"
-	"github.com/relayout/relayout/refactor/index"
 )
 
 // codeStaleReference is the diagnostic code of a stale reference.
@@ -38,7 +37,7 @@ func staleID(f *folder) string { return f.id + "#stale" }
 
 // staleDiagnostics returns the stale-reference diagnostics of the index of
 // the folder at root, by URI.
-func staleDiagnostics(ctx context.Context, root string, ix *index.Index, enc parsers.Encoding) map[uri.URI][]protocol.Diagnostic {
+func staleDiagnostics(ctx context.Context, root string, ix *refactor.Index, enc parsers.Encoding) map[uri.URI][]protocol.Diagnostic {
 	out := map[uri.URI][]protocol.Diagnostic{}
 	lines := map[string]*parsers.Lines{}
 	for _, st := range refactor.StaleReferences(ctx, ix) {

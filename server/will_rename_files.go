@@ -27,7 +27,6 @@ import (
 
 	"github.com/relayout/relayout/refactor"
 	"github.com/relayout/relayout/refactor/edit"
-	"github.com/relayout/relayout/refactor/move"
 )
 
 // WillRenameFiles returns the text edits that keep every import right
@@ -36,7 +35,7 @@ func (s *server) WillRenameFiles(ctx context.Context, params *protocol.RenameFil
 	detach(ctx)
 	type group struct {
 		f     *folder
-		moves []move.Move
+		moves []refactor.Move
 	}
 	var groups []*group
 	byFolder := map[*folder]*group{}
@@ -65,7 +64,7 @@ func (s *server) WillRenameFiles(ctx context.Context, params *protocol.RenameFil
 			byFolder[f] = g
 			groups = append(groups, g)
 		}
-		g.moves = append(g.moves, move.Move{From: relFrom, To: relTo})
+		g.moves = append(g.moves, refactor.Move{From: relFrom, To: relTo})
 	}
 
 	caps := s.clientCapabilities()
@@ -75,7 +74,7 @@ func (s *server) WillRenameFiles(ctx context.Context, params *protocol.RenameFil
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
 		}
-		var me *move.Error
+		var me *refactor.MoveError
 		switch {
 		case errors.As(err, &me) && !sourcesExist(g.f.path, g.moves):
 			// Nothing relayout knows how to move (a path not on disk, ...).
@@ -109,7 +108,7 @@ var meaningCodes = map[string]bool{"route-change": true, "test-discovery": true,
 // a framework sees (a route, a collected test, a convention folder, a
 // tsconfig program): the editor performs the rename whatever the answer,
 // so a log line alone would go unseen.
-func (s *server) warnMeaningChanges(ctx context.Context, moves []move.Move, warnings []edit.Warning) {
+func (s *server) warnMeaningChanges(ctx context.Context, moves []refactor.Move, warnings []edit.Warning) {
 	var hits []edit.Warning
 	for _, w := range warnings {
 		if meaningCodes[w.Code] {
@@ -128,7 +127,7 @@ func (s *server) warnMeaningChanges(ctx context.Context, moves []move.Move, warn
 
 // sourcesExist reports whether every move's source exists on disk below
 // the folder root.
-func sourcesExist(root string, moves []move.Move) bool {
+func sourcesExist(root string, moves []refactor.Move) bool {
 	for _, m := range moves {
 		if _, err := os.Lstat(filepath.Join(root, filepath.FromSlash(m.From))); err != nil {
 			return false
@@ -178,7 +177,7 @@ func (s *server) addRenameEdits(we *protocol.WorkspaceEdit, m *computedMove, cap
 }
 
 // underTarget reports whether p is a move's target or lies below one.
-func underTarget(p string, moves []move.Move) bool {
+func underTarget(p string, moves []refactor.Move) bool {
 	for _, m := range moves {
 		if p == m.To || strings.HasPrefix(p, m.To+"/") {
 			return true

@@ -22,7 +22,6 @@ import (
 
 	"github.com/relayout/relayout/refactor"
 	"github.com/relayout/relayout/refactor/config"
-	"github.com/relayout/relayout/refactor/index"
 	"github.com/relayout/relayout/refactor/plan"
 	"github.com/relayout/relayout/refactor/workspace"
 )
@@ -63,7 +62,7 @@ type folder struct {
 	// background build finished); indexCancel stops the build in flight
 	// (nil when none runs), started as generation indexGen. See
 	// import_index.go.
-	index       *index.Index
+	index       *refactor.Index
 	indexOf     *refactor.Workspace
 	indexCancel context.CancelFunc
 	indexGen    int

@@ -9,8 +9,6 @@ import (
 
 	"github.com/relayout/relayout/refactor"
 	"github.com/relayout/relayout/refactor/edit"
-	"github.com/relayout/relayout/refactor/index"
-	"github.com/relayout/relayout/refactor/move"
 	"github.com/relayout/relayout/refactor/plan"
 )
 
@@ -65,8 +63,8 @@ func runApply(e *env, args []string) int {
 	if p == nil {
 		return code
 	}
-	opts := plan.ApplyOptions{Phase: *phase, DryRun: *dry, Diff: *diff, Shim: *shim, Strings: updateStrings.scope(defaultStrings(ws)), Hook: applyStepHook}
-	opts.Cache, _ = index.OpenCache("")
+	opts := refactor.ApplyPlanOptions{Phase: *phase, DryRun: *dry, Diff: *diff, Shim: *shim, Strings: updateStrings.scope(defaultStrings(ws)), Hook: applyStepHook}
+	opts.Cache, _ = refactor.OpenCache("")
 	if *verifyCmd != "" {
 		opts.Verify = func(ctx context.Context, root string) error {
 			cmd := exec.CommandContext(ctx, "sh", "-c", *verifyCmd)
@@ -81,13 +79,13 @@ func runApply(e *env, args []string) int {
 	return applyPlan(e, ws.Root, p, opts)
 }
 
-// applyPlan runs plan.Apply and prints the report; it returns the exit
+// applyPlan runs refactor.ApplyPlan and prints the report; it returns the exit
 // code.
-func applyPlan(e *env, root string, p *plan.Plan, opts plan.ApplyOptions) int {
-	rep, err := plan.Apply(e.ctx, root, p, opts)
+func applyPlan(e *env, root string, p *plan.Plan, opts refactor.ApplyPlanOptions) int {
+	rep, err := refactor.ApplyPlan(e.ctx, root, p, opts)
 	if err != nil {
 		var pe *plan.Error
-		var me *move.Error
+		var me *refactor.MoveError
 		switch {
 		case errors.As(err, &pe):
 			for _, pr := range pe.Problems {

@@ -11,7 +11,6 @@ import (
 
 	"github.com/relayout/relayout/refactor"
 	"github.com/relayout/relayout/refactor/config"
-	"github.com/relayout/relayout/refactor/index"
 )
 
 func init() {
@@ -75,7 +74,7 @@ func runCheck(e *env, args []string) int {
 	scope = filepath.ToSlash(scope)
 	opts := refactor.CheckOptions{Imports: *imports, Scope: scope, Progress: progressPrinter(e, "indexing")}
 	if *imports {
-		opts.Cache, _ = index.OpenCache("") // the cache is an optimisation: run without it if unavailable
+		opts.Cache, _ = refactor.OpenCache("") // the cache is an optimisation: run without it if unavailable
 	}
 	rep, err := refactor.Check(e.ctx, ws, opts)
 	clearProgress(e)

@@ -15,7 +15,6 @@ import (
 	"syscall"
 
 	"github.com/relayout/relayout/refactor"
-	"github.com/relayout/relayout/refactor/move"
 )
 
 // Exit codes shared by every verb.
@@ -141,7 +140,7 @@ func parseFlags(fs *flag.FlagSet, args []string) int {
 // that may also be given bare (= code). Unset, the scope comes from the
 // workspace's default (see scope).
 type stringsFlag struct {
-	v   move.Strings
+	v   refactor.Strings
 	set bool
 }
 
@@ -153,7 +152,7 @@ func (f *stringsFlag) String() string {
 }
 
 func (f *stringsFlag) Set(s string) error {
-	v, err := move.ParseStrings(s)
+	v, err := refactor.ParseStrings(s)
 	if err != nil {
 		return err
 	}
@@ -165,7 +164,7 @@ func (f *stringsFlag) Set(s string) error {
 func (f *stringsFlag) IsBoolFlag() bool { return true }
 
 // scope returns the flag's value, or def when the flag was not given.
-func (f *stringsFlag) scope(def move.Strings) move.Strings {
+func (f *stringsFlag) scope(def refactor.Strings) refactor.Strings {
 	if f.set {
 		return f.v
 	}
@@ -182,11 +181,11 @@ func addStringsFlag(fs *flag.FlagSet) *stringsFlag {
 // defaultStrings is the string scope when --update-strings is not given:
 // relayout.toml's [moves] update_strings (true, the default, means code
 // strings and configuration; prose is never rewritten by default).
-func defaultStrings(ws *refactor.Workspace) move.Strings {
+func defaultStrings(ws *refactor.Workspace) refactor.Strings {
 	if ws.Config.UpdateStrings() {
-		return move.StringsCode
+		return refactor.StringsCode
 	}
-	return move.StringsOff
+	return refactor.StringsOff
 }
 
 func isTerminal(f *os.File) bool {

@@ -15,7 +15,6 @@ import (
 	"github.com/relayout/relayout/refactor"
 	"github.com/relayout/relayout/refactor/config"
 	"github.com/relayout/relayout/refactor/conventions"
-	"github.com/relayout/relayout/refactor/index"
 	"github.com/relayout/relayout/refactor/plan"
 )
 
@@ -73,7 +72,7 @@ func runDemo(e *env, args []string) int {
 	abs, _ := filepath.Abs(dir)
 	fmt.Fprintf(e.stdout, "demo workspace: %s\n", abs)
 	d := &demoRun{e: e, root: abs}
-	d.cache, _ = index.OpenCache("")
+	d.cache, _ = refactor.OpenCache("")
 	d.run()
 	fmt.Fprintln(e.stdout, "\n== summary")
 	failed := 0
@@ -94,7 +93,7 @@ func runDemo(e *env, args []string) int {
 type demoRun struct {
 	e     *env
 	root  string
-	cache *index.Cache
+	cache *refactor.Cache
 	steps []demoStep
 	// routes and tests are the route table and the collected tests
 	// before the plan (refactor/conventions).
@@ -217,7 +216,7 @@ func (d *demoRun) run() {
 
 	// 3. apply
 	d.header(3, "apply: phase by phase, verified")
-	ar, err := plan.Apply(ctx, d.root, p, plan.ApplyOptions{UpdateStrings: true, Cache: d.cache})
+	ar, err := refactor.ApplyPlan(ctx, d.root, p, refactor.ApplyPlanOptions{UpdateStrings: true, Cache: d.cache})
 	if err != nil {
 		d.step("apply", "FAIL", "%v", err)
 		return

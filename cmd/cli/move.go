@@ -10,8 +10,6 @@ import (
 
 	"github.com/relayout/relayout/refactor"
 	"github.com/relayout/relayout/refactor/edit"
-	"github.com/relayout/relayout/refactor/index"
-	"github.com/relayout/relayout/refactor/move"
 )
 
 func init() {
@@ -52,7 +50,7 @@ func runMove(e *env, args []string) int {
 	if ws == nil {
 		return code
 	}
-	var moves []move.Move
+	var moves []refactor.Move
 	for i := 0; i < fs.NArg(); i += 2 {
 		from, err1 := relTo(ws.Root, fs.Arg(i))
 		to, err2 := relTo(ws.Root, fs.Arg(i+1))
@@ -65,19 +63,19 @@ func runMove(e *env, args []string) int {
 		if st, err := os.Stat(fs.Arg(i + 1)); (err == nil && st.IsDir()) || strings.HasSuffix(fs.Arg(i+1), "/") {
 			to = path.Join(to, path.Base(from))
 		}
-		moves = append(moves, move.Move{From: from, To: to})
+		moves = append(moves, refactor.Move{From: from, To: to})
 	}
 	return applyMoves(e, "move", ws, moves, refactor.MoveOptions{Force: *force, Shim: *shim, Strings: updateStrings.scope(defaultStrings(ws))}, *dry, *diff)
 }
 
 // applyMoves computes, prints and (unless dry) applies a set of moves.
-func applyMoves(e *env, verb string, ws *refactor.Workspace, moves []move.Move, opts refactor.MoveOptions, dry, diff bool) int {
-	opts.Cache, _ = index.OpenCache("")
+func applyMoves(e *env, verb string, ws *refactor.Workspace, moves []refactor.Move, opts refactor.MoveOptions, dry, diff bool) int {
+	opts.Cache, _ = refactor.OpenCache("")
 	opts.Progress = progressPrinter(e, "parsing")
 	cs, err := ws.Move(e.ctx, moves, opts)
 	clearProgress(e)
 	if err != nil {
-		var me *move.Error
+		var me *refactor.MoveError
 		if errors.As(err, &me) {
 			fmt.Fprintf(e.stderr, "relayout %s: nothing changed: %v\n", verb, err)
 			return ExitFindings

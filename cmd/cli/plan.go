@@ -9,7 +9,6 @@ import (
 
 	"github.com/relayout/relayout/refactor"
 	"github.com/relayout/relayout/refactor/config"
-	"github.com/relayout/relayout/refactor/index"
 	"github.com/relayout/relayout/refactor/plan"
 	"github.com/relayout/relayout/refactor/workspace"
 )
@@ -208,8 +207,8 @@ func planGenerate(e *env, dir, root string, maxDepth int, format, out string) in
 	}
 	var text []byte
 	if format == "markdown" {
-		cache, _ := index.OpenCache("")
-		ix, err := ws.Index(e.ctx, index.Options{Cache: cache, Progress: progressPrinter(e, "indexing")})
+		cache, _ := refactor.OpenCache("")
+		ix, err := ws.Index(e.ctx, refactor.IndexOptions{Cache: cache, Progress: progressPrinter(e, "indexing")})
 		clearProgress(e)
 		if err != nil {
 			fmt.Fprintf(e.stderr, "relayout plan: %v\n", err)
@@ -219,7 +218,7 @@ func planGenerate(e *env, dir, root string, maxDepth int, format, out string) in
 		// when the plan needs its proposed excludes first).
 		var dry *plan.Report
 		if len(pr.Plan.Moves) > 0 {
-			if r, err := plan.Apply(e.ctx, ws.Root, pr.Plan, plan.ApplyOptions{DryRun: true, Cache: cache}); err == nil {
+			if r, err := refactor.ApplyPlan(e.ctx, ws.Root, pr.Plan, refactor.ApplyPlanOptions{DryRun: true, Cache: cache}); err == nil {
 				dry = r
 			}
 		}

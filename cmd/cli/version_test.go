@@ -8,6 +8,8 @@ import (
 	"runtime/debug"
 	"strings"
 	"testing"
+
+	"github.com/relayout/relayout/internal/testtool"
 )
 
 func TestVersionLine(t *testing.T) {
@@ -40,9 +42,7 @@ func TestVersionOfABuildFromAClone(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the binary")
 	}
-	if _, err := exec.LookPath("git"); err != nil {
-		t.Skip("git not installed")
-	}
+	testtool.Find(t, "git", "")
 	head, err := exec.Command("git", "rev-parse", "HEAD").Output()
 	if err != nil {
 		t.Skipf("not in a git work tree: %v", err)

@@ -37,10 +37,38 @@ func Missing(t testing.TB, format string, args ...any) {
 // calls Missing.
 func Find(t testing.TB, tool, envVar string) string {
 	t.Helper()
+	return find(t, tool, envVar, Missing)
+}
+
+// MissingCheck records that one check of a test cannot run because a tool
+// is not available while the rest of the test can: locally it logs and
+// returns (the test goes on without that check), under CI it fails the
+// test.
+func MissingCheck(t testing.TB, format string, args ...any) {
+	t.Helper()
+	msg := fmt.Sprintf(format, args...)
+	if InCI() {
+		t.Fatalf("%s (required under CI)", msg)
+	}
+	t.Logf("%s: that check is not run", msg)
+}
+
+// Optional is Find for a tool that only adds a check to a test: when the
+// tool is missing it calls MissingCheck and returns "".
+func Optional(t testing.TB, tool, envVar string) string {
+	t.Helper()
+	return find(t, tool, envVar, MissingCheck)
+}
+
+// find looks tool up as Find documents and calls missing when it is not
+// found, returning "" if missing returns.
+func find(t testing.TB, tool, envVar string, missing func(testing.TB, string, ...any)) string {
+	t.Helper()
 	if envVar != "" {
 		if p := os.Getenv(envVar); p != "" {
 			if _, err := os.Stat(p); err != nil {
-				Missing(t, "%s=%s: %v", envVar, p, err)
+				missing(t, "%s=%s: %v", envVar, p, err)
+				return ""
 			}
 			return p
 		}
@@ -51,7 +79,8 @@ func Find(t testing.TB, tool, envVar string) string {
 		if envVar != "" {
 			hint = " (set " + envVar + " or put it on PATH)"
 		}
-		Missing(t, "%s not found%s", tool, hint)
+		missing(t, "%s not found%s", tool, hint)
+		return ""
 	}
 	return p
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	_ "embed"
 	"fmt"
+	"sort"
 	"strings"
 	"sync"
 
@@ -126,6 +127,7 @@ var defsQuerySrc []byte
 type defsQuery struct {
 	q                                                   *sitter.Query
 	tc, tcCond, tcBlock, all, allAssign, doc, docString uint32
+	use, skip, errorNode, deferred, annotation          uint32
 }
 
 var loadDefsQuery = sync.OnceValues(func() (*defsQuery, error) {
@@ -135,11 +137,17 @@ var loadDefsQuery = sync.OnceValues(func() (*defsQuery, error) {
 	}
 	dq := &defsQuery{q: q}
 	ids := map[string]*uint32{"defs.tc": &dq.tc, "defs.tc.cond": &dq.tcCond, "defs.tc.block": &dq.tcBlock,
-		"defs.all": &dq.all, "defs.all.assign": &dq.allAssign, "defs.doc": &dq.doc, "defs.doc.string": &dq.docString}
+		"defs.all": &dq.all, "defs.all.assign": &dq.allAssign, "defs.doc": &dq.doc, "defs.doc.string": &dq.docString,
+		"defs.use": &dq.use, "defs.skip": &dq.skip, "defs.error": &dq.errorNode, "defs.deferred": &dq.deferred, "defs.annotation": &dq.annotation}
+	found := 0
 	for id := range q.CaptureCount() {
 		if p := ids[q.CaptureNameForId(id)]; p != nil {
 			*p = id
+			found++
 		}
+	}
+	if found != len(ids) {
+		return nil, fmt.Errorf("python query defs.scm: %d of its %d captures found", found, len(ids))
 	}
 	return dq, nil
 })
@@ -166,8 +174,7 @@ func Defs(ctx context.Context, src []byte) (*Module, error) {
 	d.query(dq, root)
 	m := &Module{Broken: root.HasError()}
 	m.Stmts = d.stmts(root, true)
-	d.idents(root, true, false)
-	m.Idents = d.uses
+	m.Idents = d.idents()
 	return m, nil
 }
 
@@ -175,10 +182,12 @@ func Defs(ctx context.Context, src []byte) (*Module, error) {
 type defs struct {
 	src []byte
 	// Query results by statement span.
-	tc   map[parsers.Span]*Stmt        // if TYPE_CHECKING: Cond and Block set
-	all  map[parsers.Span]*Stmt        // __all__ assignments: the assignment's right side in Block
-	doc  map[parsers.Span]parsers.Span // lone strings
-	uses []Ident
+	tc  map[parsers.Span]*Stmt        // if TYPE_CHECKING: Cond and Block set
+	all map[parsers.Span]*Stmt        // __all__ assignments: the assignment's right side in Block
+	doc map[parsers.Span]parsers.Span // lone strings
+	// Identifier uses and the regions that classify them.
+	uses                         []*sitter.Node
+	skips, deferred, annotations []parsers.Span
 }
 
 // query runs queries/defs.scm over the tree.
@@ -196,6 +205,9 @@ func (d *defs) query(dq *defsQuery, root *sitter.Node) {
 		for _, c := range m.Captures {
 			caps[c.Index] = c.Node
 		}
+		if len(m.Captures) == 0 || d.region(dq, m.Captures[0]) {
+			continue
+		}
 		switch {
 		case caps[dq.tc] != nil:
 			d.tc[spanOf(caps[dq.tc])] = &Stmt{Cond: spanOf(caps[dq.tcCond]), Block: spanOf(caps[dq.tcBlock])}
@@ -209,6 +221,46 @@ func (d *defs) query(dq *defsQuery, root *sitter.Node) {
 			d.doc[spanOf(caps[dq.doc])] = spanOf(caps[dq.docString])
 		}
 	}
+}
+
+// region records a capture of the identifier patterns; it reports
+// whether c was one.
+func (d *defs) region(dq *defsQuery, c sitter.QueryCapture) bool {
+	switch c.Index {
+	case dq.use:
+		d.uses = append(d.uses, c.Node)
+	case dq.skip:
+		d.skips = append(d.skips, spanOf(c.Node))
+	case dq.errorNode:
+		if p := c.Node.Parent(); p != nil && (p.Type() == "attribute" || p.Type() == "keyword_argument") {
+			d.skips = append(d.skips, spanOf(c.Node))
+		}
+	case dq.deferred:
+		d.deferred = append(d.deferred, spanOf(c.Node))
+	case dq.annotation:
+		d.annotations = append(d.annotations, spanOf(c.Node))
+	default:
+		return false
+	}
+	return true
+}
+
+// idents returns the identifier uses outside the skipped regions (imports,
+// attribute and keyword names) in source order, each classified by the
+// regions queries/defs.scm captured: whether it runs at import time (no
+// deferred region covers it) and whether it is inside an annotation.
+func (d *defs) idents() []Ident {
+	sort.Slice(d.uses, func(i, j int) bool { return d.uses[i].StartByte() < d.uses[j].StartByte() })
+	skips, deferred, annotations := parsers.NewCover(d.skips), parsers.NewCover(d.deferred), parsers.NewCover(d.annotations)
+	var out []Ident
+	for _, n := range d.uses {
+		off := int(n.StartByte())
+		if skips.Has(off) {
+			continue
+		}
+		out = append(out, Ident{Name: d.text(n), Offset: off, LoadTime: !deferred.Has(off), Annotation: annotations.Has(off)})
+	}
+	return out
 }
 
 func (d *defs) text(n *sitter.Node) string { return string(d.src[n.StartByte():n.EndByte()]) }
@@ -462,79 +514,5 @@ func (d *defs) bindTargets(st *Stmt, t, stmt *sitter.Node) {
 		for i := range int(t.NamedChildCount()) {
 			d.bindTargets(st, t.NamedChild(i), stmt)
 		}
-	}
-}
-
-// idents records every identifier use outside import statements, with
-// whether it runs at import time (load) and is inside an annotation.
-func (d *defs) idents(n *sitter.Node, load, ann bool) {
-	field := func(n *sitter.Node, names ...string) func(c *sitter.Node) bool {
-		var spans []parsers.Span
-		for _, name := range names {
-			if f := n.ChildByFieldName(name); f != nil {
-				spans = append(spans, spanOf(f))
-			}
-		}
-		return func(c *sitter.Node) bool {
-			for _, s := range spans {
-				if s == spanOf(c) {
-					return true
-				}
-			}
-			return false
-		}
-	}
-	switch n.Type() {
-	case "import_statement", "import_from_statement", "future_import_statement":
-		return
-	case "identifier":
-		d.uses = append(d.uses, Ident{Name: d.text(n), Offset: int(n.StartByte()), LoadTime: load, Annotation: ann})
-		return
-	case "attribute":
-		if o := n.ChildByFieldName("object"); o != nil {
-			d.idents(o, load, ann)
-		}
-		return
-	case "keyword_argument":
-		if v := n.ChildByFieldName("value"); v != nil {
-			d.idents(v, load, ann)
-		}
-		return
-	case "lambda":
-		load = false
-	case "type":
-		ann = true
-	case "function_definition":
-		isRet := field(n, "return_type")
-		for i := range int(n.NamedChildCount()) {
-			c := n.NamedChild(i)
-			if c.Type() == "parameters" {
-				for j := range int(c.NamedChildCount()) {
-					p := c.NamedChild(j)
-					if p.Type() == "identifier" {
-						d.idents(p, false, ann)
-						continue
-					}
-					isDefault := field(p, "value", "type")
-					for k := range int(p.NamedChildCount()) {
-						pc := p.NamedChild(k)
-						d.idents(pc, load && isDefault(pc), ann)
-					}
-				}
-				continue
-			}
-			d.idents(c, load && isRet(c), ann)
-		}
-		return
-	case "class_definition":
-		isLoad := field(n, "superclasses", "body")
-		for i := range int(n.NamedChildCount()) {
-			c := n.NamedChild(i)
-			d.idents(c, load && isLoad(c), ann)
-		}
-		return
-	}
-	for i := range int(n.NamedChildCount()) {
-		d.idents(n.NamedChild(i), load, ann)
 	}
 }

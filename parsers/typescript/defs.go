@@ -4,6 +4,7 @@ import (
 	"context"
 	_ "embed"
 	"fmt"
+	"sort"
 	"strings"
 	"sync"
 
@@ -186,8 +187,7 @@ func Defs(ctx context.Context, lang parsers.Lang, src []byte) (*Module, error) {
 	for i := range int(root.NamedChildCount()) {
 		m.Stmts = append(m.Stmts, d.stmt(root.NamedChild(i)))
 	}
-	d.idents(root, true, -1)
-	m.Idents = d.uses
+	m.Idents = d.idents()
 	return m, nil
 }
 
@@ -198,7 +198,9 @@ type defs struct {
 	// import-equals).
 	clauses map[int]*ImportClause
 	st      *Stmt
-	uses    []Ident
+	// Identifier uses and the regions that classify them.
+	uses                     []*sitter.Node
+	skips, deferred, exports []parsers.Span
 }
 
 // query runs queries/defs.scm: it returns the function spans and fills
@@ -221,8 +223,21 @@ func (d *defs) query(dq *defsQuery, root *sitter.Node) []parsers.Span {
 		}
 		for _, c := range m.Captures {
 			switch dq.roles[c.Index] {
+			case "defs.use":
+				d.uses = append(d.uses, c.Node)
+			case "defs.skip":
+				d.skips = append(d.skips, spanOf(c.Node))
+			case "defs.deferred":
+				d.deferred = append(d.deferred, spanOf(c.Node))
+			case "defs.error":
+				if p := c.Node.Parent(); p != nil && (p.Type() == "member_expression" || p.Type() == "variable_declarator") {
+					d.deferred = append(d.deferred, spanOf(c.Node))
+				}
+			case "defs.export":
+				d.exports = append(d.exports, spanOf(c.Node))
 			case "defs.function":
 				funcs = append(funcs, spanOf(c.Node))
+				d.deferred = append(d.deferred, spanOf(c.Node))
 			case "defs.import.clause":
 				d.clause(stmt).Side = false
 			case "defs.import.default":
@@ -430,41 +445,24 @@ func (d *defs) declareExport(n *sitter.Node) {
 	}
 }
 
-// notLoaded are the node types whose identifiers are not evaluated while
-// the module evaluates.
-var notLoaded = map[string]bool{
-	"function_declaration": true, "generator_function_declaration": true, "function_expression": true,
-	"function": true, "generator_function": true, "arrow_function": true, "method_definition": true,
-	"class_body": true, "interface_declaration": true, "type_alias_declaration": true,
-	"type_annotation": true, "type_arguments": true, "type_parameters": true, "type_query": true,
-	"ambient_declaration": true, "function_signature": true,
-}
-
-// idents records every identifier use outside import statements.
-func (d *defs) idents(n *sitter.Node, load bool, export int) {
-	switch t := n.Type(); {
-	case t == "import_statement":
-		return
-	case t == "identifier" || t == "shorthand_property_identifier":
-		d.uses = append(d.uses, Ident{Name: d.text(n), Offset: int(n.StartByte()), LoadTime: load, Export: export})
-		return
-	case notLoaded[t]:
-		load = false
-	case t == "export_statement":
-		export = int(n.StartByte())
-	case t == "member_expression" || t == "variable_declarator":
-		field := "object"
-		if t == "variable_declarator" {
-			field = "value"
+// idents returns the identifier uses outside imports in source order,
+// each classified by the regions queries/defs.scm captured: whether it is
+// evaluated while the module evaluates (no deferred region covers it) and
+// the innermost export statement around it.
+func (d *defs) idents() []Ident {
+	sort.Slice(d.uses, func(i, j int) bool { return d.uses[i].StartByte() < d.uses[j].StartByte() })
+	skips, deferred, exports := parsers.NewCover(d.skips), parsers.NewCover(d.deferred), parsers.NewCover(d.exports)
+	var out []Ident
+	for _, n := range d.uses {
+		off := int(n.StartByte())
+		if skips.Has(off) {
+			continue
 		}
-		f := n.ChildByFieldName(field)
-		for i := range int(n.NamedChildCount()) {
-			c := n.NamedChild(i)
-			d.idents(c, load && f != nil && spanOf(f) == spanOf(c), export)
+		export := -1
+		if e, ok := exports.At(off); ok {
+			export = e.Start
 		}
-		return
+		out = append(out, Ident{Name: d.text(n), Offset: off, LoadTime: !deferred.Has(off), Export: export})
 	}
-	for i := range int(n.NamedChildCount()) {
-		d.idents(n.NamedChild(i), load, export)
-	}
+	return out
 }

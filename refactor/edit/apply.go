@@ -29,7 +29,7 @@ type Summary struct {
 type ApplyOptions struct {
 	// Hook, when set, is called before every step of the apply with a
 	// step name ("mkdir D", "write P", "remove P", "rmdir D", "commit");
-	// an error it returns aborts and rolls back the apply (plan.Apply
+	// an error it returns aborts and rolls back the apply (refactor.ApplyPlan
 	// verifies a phase at "commit").
 	Hook func(step string) error
 }

@@ -19,10 +19,7 @@ func src(path, text string) Source { return Source{Path: path, Content: []byte(t
 // TestPythonRuns merges modules that import each other and checks with
 // python3 that the merged module imports and behaves like the sources did.
 func TestPythonRuns(t *testing.T) {
-	py, err := exec.LookPath("python3")
-	if err != nil {
-		t.Skip("python3 not found")
-	}
+	py := testtool.Find(t, "python3", "")
 	srcs := []Source{
 		src("app/auth/tokens.py", `"""Tokens."""
 from __future__ import annotations
@@ -149,14 +146,7 @@ func TestTypeScriptCompiles(t *testing.T) {
 	if testing.Short() {
 		t.Skip("tsc is slow")
 	}
-	tsc := os.Getenv("RELAYOUT_TSC")
-	if tsc == "" {
-		p, err := exec.LookPath("tsc")
-		if err != nil {
-			t.Skip("tsc not found: set RELAYOUT_TSC or put tsc on PATH")
-		}
-		tsc = p
-	}
+	tsc := testtool.Find(t, "tsc", "RELAYOUT_TSC")
 	srcs := []Source{
 		src("src/auth/tokens.ts", `import { Session, now } from './auth';
 import type { User } from './auth.js';

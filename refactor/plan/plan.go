@@ -4,16 +4,16 @@
 // line, phase by phase against the tree as it will be after the earlier
 // phases), the import of seed-style Markdown plans, the generation of plans
 // that bring a workspace within the depth limit (as TOML or as a Markdown
-// document in the seed's shape), and the phase-by-phase apply with
-// verification and rollback.
+// document in the seed's shape), and the report of an apply (Report,
+// PhaseResult). Applying a plan needs a workspace and the move pipeline, so
+// it lives above this package, in the façade (refactor.ApplyPlan).
 //
 // Paths in a plan are slash-separated and relative to the workspace root.
-// Pure functions (Validate, Generate, ImportMarkdown, Markdown) read the
-// tree through a workspace.FileSet and write nothing; Apply writes through
-// edit.Apply's journal.
+// The functions read the tree through a workspace.FileSet and write
+// nothing.
 //
-// The package must not import server, cmd, go.lsp.dev or zap. It builds on
-// the refactor façade, so refactor itself must not import plan.
+// The package must not import server, cmd, go.lsp.dev or zap, nor the
+// refactor façade (which imports plan).
 package plan
 
 import (
@@ -23,6 +23,7 @@ import (
 	"strings"
 
 	"github.com/relayout/relayout/refactor/config"
+	"github.com/relayout/relayout/refactor/move"
 	"github.com/relayout/relayout/refactor/workspace"
 )
 
@@ -64,6 +65,20 @@ type Phase struct {
 	N      int
 	Moves  []Move
 	Merges []Merge
+}
+
+// Requests returns the phase's moves and merges as the move engine takes
+// them.
+func (ph Phase) Requests() ([]move.Move, []move.Merge) {
+	moves := make([]move.Move, len(ph.Moves))
+	for j, m := range ph.Moves {
+		moves[j] = move.Move{From: m.From, To: m.To}
+	}
+	var merges []move.Merge
+	for _, m := range ph.Merges {
+		merges = append(merges, move.Merge{From: m.From, To: m.To})
+	}
+	return moves, merges
 }
 
 // FromConfig returns the plan held by a parsed relayout.toml. File is the

@@ -162,20 +162,15 @@ func tsPackage(t testing.TB) string {
 	if p := os.Getenv("RELAYOUT_TS_PKG"); p != "" {
 		return p
 	}
-	tsc := os.Getenv("RELAYOUT_TSC")
-	if tsc == "" {
-		tsc, _ = exec.LookPath("tsc")
-	}
-	if tsc != "" {
-		if real, err := filepath.EvalSymlinks(tsc); err == nil {
-			// node_modules/.bin/tsc → node_modules/typescript/bin/tsc
-			if pkg := filepath.Dir(filepath.Dir(real)); fileExists(filepath.Join(pkg, "lib", "typescript.js")) {
-				return pkg
-			}
-		}
-		if pkg := filepath.Join(filepath.Dir(filepath.Dir(tsc)), "typescript"); fileExists(filepath.Join(pkg, "lib", "typescript.js")) {
+	tsc := tscPath(t)
+	if real, err := filepath.EvalSymlinks(tsc); err == nil {
+		// node_modules/.bin/tsc → node_modules/typescript/bin/tsc
+		if pkg := filepath.Dir(filepath.Dir(real)); fileExists(filepath.Join(pkg, "lib", "typescript.js")) {
 			return pkg
 		}
+	}
+	if pkg := filepath.Join(filepath.Dir(filepath.Dir(tsc)), "typescript"); fileExists(filepath.Join(pkg, "lib", "typescript.js")) {
+		return pkg
 	}
 	testtool.Missing(t, "typescript package not found: set RELAYOUT_TS_PKG")
 	return ""

@@ -120,9 +120,7 @@ func ignoreTree(tb testing.TB, files int) string {
 // gitListing returns what git lists as not ignored in root, or skips.
 func gitListing(tb testing.TB, root string) []string {
 	tb.Helper()
-	if _, err := exec.LookPath("git"); err != nil {
-		tb.Skip("git not installed")
-	}
+	testtool.Find(tb, "git", "")
 	if out, err := exec.Command("git", "-C", root, "init", "-q").CombinedOutput(); err != nil {
 		tb.Fatalf("git init: %v\n%s", err, out)
 	}

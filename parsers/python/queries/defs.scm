@@ -22,3 +22,44 @@
   .
   [(string) (concatenated_string)] @defs.doc.string
   .) @defs.doc
+
+; Identifier uses (Module.Idents): every identifier outside the skipped
+; regions: imports, and an attribute or keyword argument but for its
+; object or value (Defs also skips @defs.error nodes that are children of
+; attributes and keyword arguments: a query cannot place ERROR there).
+(identifier) @defs.use
+[
+  (import_statement)
+  (import_from_statement)
+  (future_import_statement)
+] @defs.skip
+(attribute attribute: (_) @defs.skip)
+(ERROR) @defs.error
+(keyword_argument name: (_) @defs.skip)
+
+; Code that does not run while the module is imported: lambdas, function
+; names, type parameters and bodies (not their default values,
+; annotations or return types), parameter names, class names and type
+; parameters (not their bases or bodies).
+(lambda) @defs.deferred
+(function_definition name: (_) @defs.deferred)
+(function_definition type_parameters: (_) @defs.deferred)
+(function_definition body: (_) @defs.deferred)
+(parameters [
+  (identifier)
+  (list_splat_pattern)
+  (dictionary_splat_pattern)
+  (tuple_pattern)
+] @defs.deferred)
+(typed_parameter [
+  (identifier)
+  (list_splat_pattern)
+  (dictionary_splat_pattern)
+] @defs.deferred)
+(default_parameter name: (_) @defs.deferred)
+(typed_default_parameter name: (_) @defs.deferred)
+(class_definition name: (_) @defs.deferred)
+(class_definition type_parameters: (_) @defs.deferred)
+
+; Type annotations.
+(type) @defs.annotation

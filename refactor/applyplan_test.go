@@ -1,4 +1,4 @@
-package plan
+package refactor
 
 import (
 	"context"
@@ -15,9 +15,9 @@ import (
 	"testing"
 
 	"github.com/relayout/relayout/internal/testtool"
-	"github.com/relayout/relayout/refactor"
 	"github.com/relayout/relayout/refactor/edit"
 	"github.com/relayout/relayout/refactor/index"
+	"github.com/relayout/relayout/refactor/plan"
 )
 
 // snapshot returns every file and directory under dir with its content
@@ -90,13 +90,13 @@ phase = 2
 `,
 }
 
-func loadWS(t *testing.T, root string) *Plan {
+func loadWS(t *testing.T, root string) *plan.Plan {
 	t.Helper()
-	ws, err := refactor.Open(context.Background(), root)
+	ws, err := Open(context.Background(), root)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return FromConfig(ws.Config)
+	return plan.FromConfig(ws.Config)
 }
 
 // TestApplyFaultInjection fails the apply at every step of every phase
@@ -111,12 +111,12 @@ func TestApplyFaultInjection(t *testing.T) {
 	var steps []string
 	record := func(step string) error { steps = append(steps, step); return nil }
 	one := testtool.TempTree(t, twoPhase)
-	if rep, err := Apply(ctx, one, loadWS(t, one), ApplyOptions{Phase: 1}); err != nil || !rep.OK() {
+	if rep, err := ApplyPlan(ctx, one, loadWS(t, one), ApplyPlanOptions{Phase: 1}); err != nil || !rep.OK() {
 		t.Fatalf("phase 1: %v %+v", err, rep)
 	}
 	s1 := snapshot(t, one)
 	all := testtool.TempTree(t, twoPhase)
-	rep, err := Apply(ctx, all, loadWS(t, all), ApplyOptions{Hook: record})
+	rep, err := ApplyPlan(ctx, all, loadWS(t, all), ApplyPlanOptions{Hook: record})
 	if err != nil || !rep.OK() {
 		t.Fatalf("apply: %v %+v", err, rep)
 	}
@@ -148,7 +148,7 @@ func TestApplyFaultInjection(t *testing.T) {
 				}
 				return nil
 			}
-			rep, err := Apply(ctx, dir, loadWS(t, dir), ApplyOptions{Hook: hook})
+			rep, err := ApplyPlan(ctx, dir, loadWS(t, dir), ApplyPlanOptions{Hook: hook})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -163,7 +163,7 @@ func TestApplyFaultInjection(t *testing.T) {
 				t.Errorf("after a fault at step %d (%s, phase %d) the tree is not the one before the phase:\n%s", k, steps[k], phaseOf[k], d)
 			}
 			failed := rep.Phases[phaseOf[k]-1]
-			if failed.Status != StatusRolledBack || !strings.Contains(failed.Reason, "injected fault") {
+			if failed.Status != plan.StatusRolledBack || !strings.Contains(failed.Reason, "injected fault") {
 				t.Errorf("phase %d: status %q reason %q", phaseOf[k], failed.Status, failed.Reason)
 			}
 		})
@@ -176,30 +176,30 @@ func TestApplyVerifyRollsBack(t *testing.T) {
 	ctx := context.Background()
 	dir := testtool.TempTree(t, twoPhase)
 	s0 := snapshot(t, dir)
-	rep, err := Apply(ctx, dir, loadWS(t, dir), ApplyOptions{Verify: func(context.Context, string) error { return errors.New("tests fail") }})
+	rep, err := ApplyPlan(ctx, dir, loadWS(t, dir), ApplyPlanOptions{Verify: func(context.Context, string) error { return errors.New("tests fail") }})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if rep.OK() || rep.Phases[0].Status != StatusRolledBack || !strings.Contains(rep.Phases[0].Reason, "verify command failed: tests fail") {
+	if rep.OK() || rep.Phases[0].Status != plan.StatusRolledBack || !strings.Contains(rep.Phases[0].Reason, "verify command failed: tests fail") {
 		t.Fatalf("%+v", rep.Phases)
 	}
-	if rep.Phases[1].Status != StatusNotRun {
+	if rep.Phases[1].Status != plan.StatusNotRun {
 		t.Errorf("phase 2 ran after phase 1 failed: %+v", rep.Phases[1])
 	}
 	if d := diffSnap(snapshot(t, dir), s0); d != "" {
 		t.Fatalf("not rolled back:\n%s", d)
 	}
 	// Apply for real, then again: the second run changes nothing.
-	if rep, err := Apply(ctx, dir, loadWS(t, dir), ApplyOptions{}); err != nil || !rep.OK() {
+	if rep, err := ApplyPlan(ctx, dir, loadWS(t, dir), ApplyPlanOptions{}); err != nil || !rep.OK() {
 		t.Fatalf("%v %+v", err, rep)
 	}
 	s2 := snapshot(t, dir)
-	rep, err = Apply(ctx, dir, loadWS(t, dir), ApplyOptions{})
+	rep, err = ApplyPlan(ctx, dir, loadWS(t, dir), ApplyPlanOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, ph := range rep.Phases {
-		if ph.Status != StatusAlreadyApplied {
+		if ph.Status != plan.StatusAlreadyApplied {
 			t.Errorf("re-run: phase %d %s", ph.N, ph.Status)
 		}
 	}
@@ -213,11 +213,11 @@ func TestApplyVerifyRollsBack(t *testing.T) {
 func TestApplyDryRun(t *testing.T) {
 	dir := testtool.TempTree(t, twoPhase)
 	s0 := snapshot(t, dir)
-	rep, err := Apply(context.Background(), dir, loadWS(t, dir), ApplyOptions{DryRun: true, Diff: true})
+	rep, err := ApplyPlan(context.Background(), dir, loadWS(t, dir), ApplyPlanOptions{DryRun: true, Diff: true})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(rep.Phases) != 2 || rep.Phases[1].Status != StatusWouldApply || !strings.Contains(rep.Phases[1].Diff, "-import app.backend.auth.handler as h") {
+	if len(rep.Phases) != 2 || rep.Phases[1].Status != plan.StatusWouldApply || !strings.Contains(rep.Phases[1].Diff, "-import app.backend.auth.handler as h") {
 		t.Fatalf("%+v", rep.Phases)
 	}
 	if d := diffSnap(snapshot(t, dir), s0); d != "" {
@@ -231,7 +231,7 @@ func TestApplyDryRun(t *testing.T) {
 func TestApplyPhaseOutOfOrder(t *testing.T) {
 	dir := testtool.TempTree(t, twoPhase)
 	s0 := snapshot(t, dir)
-	_, err := Apply(t.Context(), dir, loadWS(t, dir), ApplyOptions{Phase: 2})
+	_, err := ApplyPlan(t.Context(), dir, loadWS(t, dir), ApplyPlanOptions{Phase: 2})
 	if err == nil || !strings.Contains(err.Error(), "phase 2 cannot be applied before phase 1") {
 		t.Fatalf("err = %v", err)
 	}
@@ -249,7 +249,7 @@ func TestVerifyNewUnresolved(t *testing.T) {
 		"src/app/__init__.py": "",
 		"src/app/a.py":        "import app.missing\n",
 	})
-	ws, err := refactor.Open(ctx, dir)
+	ws, err := Open(ctx, dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -258,12 +258,12 @@ func TestVerifyNewUnresolved(t *testing.T) {
 		t.Fatalf("want one unresolved import, got %v %v", before, err)
 	}
 	cs := edit.NewChangeSet()
-	err = verify(ctx, dir, cs, nil, ApplyOptions{})
+	err = verifyPhase(ctx, dir, cs, nil, ApplyPlanOptions{})
 	var ve *verifyError
 	if !errors.As(err, &ve) || len(ve.unresolved) != 1 || !strings.Contains(ve.unresolved[0], "src/app/a.py:1: app.missing") {
 		t.Errorf("new unresolved import not reported: %v", err)
 	}
-	if err := verify(ctx, dir, cs, before, ApplyOptions{}); err != nil {
+	if err := verifyPhase(ctx, dir, cs, before, ApplyPlanOptions{}); err != nil {
 		t.Errorf("an import unresolved before the phase failed it: %v", err)
 	}
 }
@@ -333,21 +333,21 @@ func genDeep(r *rand.Rand) map[string]string {
 // unresolved import, and (with python3) every module importable.
 func TestGeneratedPlansProperty(t *testing.T) {
 	ctx := context.Background()
-	py, _ := exec.LookPath("python3")
+	py := testtool.Optional(t, "python3", "")
 	cache, _ := index.OpenCache(t.TempDir())
 	for seed := int64(1); seed <= 8; seed++ {
 		t.Run(fmt.Sprint(seed), func(t *testing.T) {
 			t.Parallel()
 			files := genDeep(rand.New(rand.NewSource(seed)))
 			dir := testtool.TempTree(t, files)
-			ws, err := refactor.Open(ctx, dir)
+			ws, err := Open(ctx, dir)
 			if err != nil {
 				t.Fatal(err)
 			}
 			if len(ws.Violations()) == 0 {
 				t.Skip("generated workspace is already within the limit")
 			}
-			pr := Generate(ws.FileSet(), GenerateOptions{Rule: ws.DepthRule()})
+			pr := plan.Generate(ws.FileSet(), plan.GenerateOptions{Rule: ws.DepthRule()})
 			if len(pr.Unresolved) > 0 {
 				t.Fatalf("unresolved: %v", pr.Unresolved)
 			}
@@ -366,19 +366,19 @@ func TestGeneratedPlansProperty(t *testing.T) {
 					t.Errorf("%s ends at level %d", v.Path, v.Level)
 				}
 			}
-			if probs := Validate(ws.FileSet(), pr.Plan, ValidateOptions{Rule: ws.DepthRule(), Root: ws.Root}); len(probs) > 0 {
-				t.Fatalf("generated plan has problems: %v\n%s", probs, TOML("", pr.Plan.Moves, nil))
+			if probs := plan.Validate(ws.FileSet(), pr.Plan, plan.ValidateOptions{Rule: ws.DepthRule(), Root: ws.Root}); len(probs) > 0 {
+				t.Fatalf("generated plan has problems: %v\n%s", probs, plan.TOML("", pr.Plan.Moves, nil))
 			}
 			before, err := unresolved(ctx, ws, cache)
 			if err != nil {
 				t.Fatal(err)
 			}
 			pr.Plan.File = "generated"
-			rep, err := Apply(ctx, dir, pr.Plan, ApplyOptions{Cache: cache})
+			rep, err := ApplyPlan(ctx, dir, pr.Plan, ApplyPlanOptions{Cache: cache})
 			if err != nil || !rep.OK() {
-				t.Fatalf("apply: %v %+v\n%s", err, rep, TOML("", pr.Plan.Moves, nil))
+				t.Fatalf("apply: %v %+v\n%s", err, rep, plan.TOML("", pr.Plan.Moves, nil))
 			}
-			ws, err = refactor.Open(ctx, dir)
+			ws, err = Open(ctx, dir)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -407,7 +407,7 @@ func TestGeneratedPlansProperty(t *testing.T) {
 				cmd.Dir = dir
 				cmd.Env = append(os.Environ(), "PYTHONPATH=src", "PYTHONDONTWRITEBYTECODE=1")
 				if out, err := cmd.CombinedOutput(); err != nil {
-					t.Errorf("python3 cannot import the restructured modules: %v\n%s\n%s", err, out, TOML("", pr.Plan.Moves, nil))
+					t.Errorf("python3 cannot import the restructured modules: %v\n%s\n%s", err, out, plan.TOML("", pr.Plan.Moves, nil))
 				}
 			}
 		})

@@ -18,6 +18,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"sort"
 	"strings"
@@ -110,6 +111,9 @@ func (s *server) advance(ctx context.Context, f *folder) advanced {
 		if ws != base {
 			changed = append(changed, restamped(base, ws)...)
 		}
+	}
+	if base != nil && ws != base && sameTree(base, ws) {
+		ws = base // nothing changed: the snapshot (and what hangs on it) stays
 	}
 	s.advanceIndex(ctx, f, base, ws, changed, full)
 	f.mu.Lock()
@@ -227,4 +231,13 @@ func resolutionInput(rel string) bool {
 	b := path.Base(rel)
 	return b == "package.json" || b == "pyproject.toml" || b == "setup.cfg" ||
 		(strings.HasPrefix(b, "tsconfig") || strings.HasPrefix(b, "jsconfig")) && strings.HasSuffix(b, ".json")
+}
+
+// sameTree reports whether b is a with nothing changed: the same listing
+// (workspace.Listing.Equal: files, directories, the times Stale trusts,
+// ignore files) and configuration. A re-walk of a folder whose
+// directories were too recent to trust finds the same tree until they
+// settle; only then is the new snapshot worth taking.
+func sameTree(a, b *refactor.Workspace) bool {
+	return a.Listing.Equal(b.Listing) && reflect.DeepEqual(a.Config, b.Config)
 }

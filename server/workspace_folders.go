@@ -83,11 +83,13 @@ type folder struct {
 	// (nil otherwise); set by the worker before the first open.
 	watcher *diskWatcher
 
-	// proposalMu guards proposal, the generated plan of the snapshot
-	// proposalOf (computed on first use, see plan.go).
-	proposalMu sync.Mutex
-	proposal   *plan.Proposal
-	proposalOf *refactor.Workspace
+	// proposal is the generated plan of the snapshot proposalOf;
+	// proposalFor is the snapshot a generation in flight is for, stopped
+	// by proposalCancel (suggest.go).
+	proposal       *plan.Proposal
+	proposalOf     *refactor.Workspace
+	proposalFor    *refactor.Workspace
+	proposalCancel context.CancelFunc
 }
 
 // markDirty asks the folder's worker to re-read the folder.

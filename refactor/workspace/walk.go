@@ -211,6 +211,14 @@ func (l *Listing) Stale() []string {
 	return outermost(out)
 }
 
+// Equal reports whether l and o list the same files (paths, sizes,
+// modification times) and directories, with the same directory times and
+// ignore files: Stale answers alike for both.
+func (l *Listing) Equal(o *Listing) bool {
+	return l.Root == o.Root && slices.Equal(l.Files, o.Files) && slices.Equal(l.Dirs, o.Dirs) &&
+		maps.Equal(l.DirTimes, o.DirTimes) && maps.Equal(l.ignores, o.ignores)
+}
+
 // outermost returns dirs without those below another of them, sorted ("" =
 // the root holds every other).
 func outermost(dirs []string) []string {

@@ -4,7 +4,6 @@ import (
 	"os"
 	"slices"
 	"strconv"
-	"syscall"
 	"testing"
 	"time"
 
@@ -33,27 +32,8 @@ func TestMeasureWarmWillRename(t *testing.T) {
 	time.Sleep(3 * time.Second)
 	e := newEditor(t, editorConfig{cacheDir: t.TempDir()})
 	e.initialize(editorConfig{}, root)
-	for deadline := time.Now().Add(15 * time.Minute); ; time.Sleep(time.Second) {
-		e.srv.mu.Lock()
-		ready := len(e.srv.folders) > 0
-		for _, f := range e.srv.folders {
-			f.mu.Lock()
-			ready = ready && f.index != nil
-			f.mu.Unlock()
-		}
-		e.srv.mu.Unlock()
-		if ready {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatal("no index after 15 minutes")
-		}
-	}
-	cpu := func() time.Duration {
-		var ru syscall.Rusage
-		_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
-		return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-	}
+	waitIndexed(t, e, 15*time.Minute)
+	cpu := processCPU
 	const runs = 5
 	modes := []string{"live index", "fresh walk"}
 	if os.Getenv("RELAYOUT_LSP_BENCH_LIVE_ONLY") != "" {

@@ -88,7 +88,7 @@ func renameLikeCLI(t *testing.T, e *editor, root string, tree map[string]string,
 // ageTree sets the modification time of everything below root an hour
 // back, as in a checkout an editor opens (recent directories are walked
 // again on every request: their times cannot be trusted yet).
-func ageTree(t *testing.T, root string) {
+func ageTree(t testing.TB, root string) {
 	t.Helper()
 	old := time.Now().Add(-time.Hour)
 	err := filepath.WalkDir(root, func(p string, _ fs.DirEntry, err error) error {

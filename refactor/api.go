@@ -47,6 +47,10 @@ type Index = index.Index
 // IndexOptions configures Workspace.Index and Index.Refresh.
 type IndexOptions = index.Options
 
+// IndexChange says which files changed since an index snapshot
+// (Index.Update applies it).
+type IndexChange = index.Change
+
 // Cache is the on-disk parse cache.
 type Cache = index.Cache
 

@@ -193,29 +193,40 @@ type MoveOnResult struct {
 // MoveOn computes the change set for moves like Move, but on ix, an index
 // of w's workspace built earlier (a server's live index), instead of
 // parsing candidates afresh: ix is refreshed against w's listing (only
-// files added, or whose size or mtime changed, are parsed again), updated
-// with opts.Overlay (the overlaid documents are parsed again), and the
-// files the moves may edit (move.Touched) are verified against their
-// current content (index.Index.Verify), so the edits address the bytes on
-// disk or in the overlay — the change set equals Move's. Parsing goes
-// through opts.Cache; opts.Progress is not used.
+// files added, or whose size or mtime changed, are parsed again; every
+// file is stat'ed), then MoveOnCurrent. Parsing goes through opts.Cache;
+// opts.Progress is not used.
 func (w *Workspace) MoveOn(ctx context.Context, ix *index.Index, moves []move.Move, opts MoveOptions) (*MoveOnResult, error) {
 	fs := w.FileSet()
 	if opts.FileSet != nil {
 		fs = opts.FileSet
 	}
-	iopts := index.Options{Cache: opts.Cache, MaxFileSize: w.Config.Workspace.MaxFileSize}
-	disk, err := ix.Refresh(ctx, fs, w.Config, iopts)
+	disk, err := ix.Refresh(ctx, fs, w.Config, index.Options{Cache: opts.Cache, MaxFileSize: w.Config.Workspace.MaxFileSize})
 	if err != nil {
 		return nil, err
 	}
-	cur := disk
+	return w.MoveOnCurrent(ctx, disk, moves, opts)
+}
+
+// MoveOnCurrent computes the change set for moves on ix, an index that is
+// current for w's tree (a server's live index, kept current from file
+// events) except perhaps for the content of the files the moves touch: ix
+// is updated with opts.Overlay (the overlaid documents are parsed again),
+// and the files the moves may edit (move.Touched) are verified against
+// their current content and read once (index.Index.Verify), so the edits
+// address the bytes on disk or in the overlay — the change set equals
+// Move's — and the result's FS serves those bytes without reading again.
+// Nothing else of the workspace is stat'ed or read. Result.Index is ix.
+func (w *Workspace) MoveOnCurrent(ctx context.Context, ix *index.Index, moves []move.Move, opts MoveOptions) (*MoveOnResult, error) {
+	iopts := index.Options{Cache: opts.Cache, MaxFileSize: w.Config.Workspace.MaxFileSize}
+	cur := ix
 	if len(opts.Overlay) > 0 {
 		changed := make([]string, 0, len(opts.Overlay))
 		for p := range opts.Overlay {
 			changed = append(changed, p)
 		}
-		if cur, err = disk.Update(ctx, index.Change{FS: workspace.WithOverlay(fs, opts.Overlay), Changed: changed}, iopts); err != nil {
+		var err error
+		if cur, err = ix.Update(ctx, index.Change{FS: workspace.WithOverlay(ix.FS, opts.Overlay), Changed: changed}, iopts); err != nil {
 			return nil, err
 		}
 	}
@@ -232,5 +243,5 @@ func (w *Workspace) MoveOn(ctx context.Context, ix *index.Index, moves []move.Mo
 	if err != nil {
 		return nil, err
 	}
-	return &MoveOnResult{Changes: cs, FS: cur.FS, Index: disk}, nil
+	return &MoveOnResult{Changes: cs, FS: cur.FS, Index: ix}, nil
 }

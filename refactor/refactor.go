@@ -14,6 +14,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"sync"
 
 	"github.com/relayout/relayout/refactor/config"
 	"github.com/relayout/relayout/refactor/depth"
@@ -27,6 +28,9 @@ type Workspace struct {
 	Root    string
 	Config  *config.Config
 	Listing *workspace.Listing
+
+	fsOnce sync.Once
+	fs     *workspace.DiskSet
 }
 
 // Open loads the configuration of the workspace at root and walks it.
@@ -93,5 +97,23 @@ func FindRoot(dir string) (string, error) {
 	}
 }
 
-// FileSet returns the workspace's files as a workspace.FileSet.
-func (w *Workspace) FileSet() workspace.FileSet { return workspace.NewDiskSet(w.Listing) }
+// FileSet returns the workspace's files as a workspace.FileSet, the same
+// one on every call (derived data cached on it lives as long as w).
+func (w *Workspace) FileSet() workspace.FileSet {
+	w.fsOnce.Do(func() { w.fs = workspace.NewDiskSet(w.Listing) })
+	return w.fs
+}
+
+// Rescan returns the workspace after walking the directories dirs again
+// (workspace.Rescan), with the same configuration; w itself when dirs is
+// empty.
+func (w *Workspace) Rescan(ctx context.Context, dirs []string) (*Workspace, error) {
+	if len(dirs) == 0 {
+		return w, nil
+	}
+	l, err := workspace.Rescan(ctx, w.Listing, dirs)
+	if err != nil {
+		return nil, err
+	}
+	return &Workspace{Root: w.Root, Config: w.Config, Listing: l}, nil
+}

@@ -2,10 +2,11 @@ package server
 
 // code_action.go: textDocument/codeAction and codeAction/resolve.
 //
-// Listing is cheap: a table of producers keyed by kind looks at the
-// folder's snapshot (relayout.toml's [[move]] entries covering the file,
-// the generated flattening for a too-deep file) and returns titles and
-// moves; no edit is computed. The action's data holds the folder, the file,
+// Listing is cheap and never waits for a plan: a table of producers keyed
+// by kind looks at the folder's snapshot (relayout.toml's [[move]] entries
+// covering the file, the generated flattening for a too-deep file, or
+// while that is generated in the background the file alone lifted;
+// suggest.go) and returns titles and moves; no edit is computed. The action's data holds the folder, the file,
 // the document's version and the moves; codeAction/resolve computes the
 // edit from it (moves.go) and rejects it with ContentModified when the
 // document's version moved on. A client that cannot resolve edits
@@ -27,6 +28,7 @@ import (
 
 	"github.com/relayout/relayout/refactor"
 	"github.com/relayout/relayout/refactor/config"
+	"github.com/relayout/relayout/refactor/depth"
 	"github.com/relayout/relayout/refactor/plan"
 )
 
@@ -53,6 +55,7 @@ type actionData struct {
 
 // actionContext is what producers look at: one file of one folder.
 type actionContext struct {
+	s     *server
 	f     *folder
 	ws    *refactor.Workspace // the folder's snapshot
 	rel   string              // the file, relative to the folder
@@ -129,7 +132,20 @@ func suggestedMoves(c *actionContext) []offer {
 	if !bad {
 		return nil
 	}
-	sg, ok := c.f.suggest(c.ws, c.rel)
+	sg, ok, ready := c.s.suggest(c.f, c.ws, c.rel)
+	if !ready {
+		// The plan is being generated in the background: offer the file
+		// alone, lifted, meanwhile (suggest.go).
+		to, ok := liftFile(c.ws, c.rel)
+		if !ok {
+			return nil
+		}
+		return []offer{{
+			title: moveTitle + c.rel + " → " + to + " (suggested)",
+			moves: []refactor.Move{{From: c.rel, To: to}},
+			diags: tooDeepDiags(c, v),
+		}}
+	}
 	if !ok {
 		return nil
 	}
@@ -138,15 +154,7 @@ func suggestedMoves(c *actionContext) []offer {
 			return nil // already offered as the plan's entry
 		}
 	}
-	var diags []protocol.Diagnostic
-	for _, d := range c.diags {
-		if src, _ := d.Source.Get(); src == diagSource && d.Code == protocol.String(codeTooDeep) {
-			diags = append(diags, d)
-		}
-	}
-	if len(diags) == 0 {
-		diags = []protocol.Diagnostic{depthDiagnostic(v, c.ws.Config.Depth.Severity)}
-	}
+	diags := tooDeepDiags(c, v)
 	// The generated plan's phase names an area ("Web (`frontend/`)"), which
 	// says nothing about this move: the title only says where it comes from.
 	const suffix = " (suggested)"
@@ -181,6 +189,21 @@ func suggestedMoves(c *actionContext) []offer {
 		diags:     diags,
 		preferred: true,
 	}}
+}
+
+// tooDeepDiags returns the too-deep diagnostics of the context (the
+// diagnostic for v when the client sent none).
+func tooDeepDiags(c *actionContext, v depth.Violation) []protocol.Diagnostic {
+	var diags []protocol.Diagnostic
+	for _, d := range c.diags {
+		if src, _ := d.Source.Get(); src == diagSource && d.Code == protocol.String(codeTooDeep) {
+			diags = append(diags, d)
+		}
+	}
+	if len(diags) == 0 {
+		diags = []protocol.Diagnostic{depthDiagnostic(v, c.ws.Config.Depth.Severity)}
+	}
+	return diags
 }
 
 // planMoves offers every [[move]] entry of relayout.toml that covers the
@@ -231,9 +254,9 @@ func (s *server) CodeAction(ctx context.Context, params *protocol.CodeActionPara
 		version = &v
 	}
 	caps := s.clientCapabilities()
-	detach(ctx) // generating a plan or eager edits may take a while
+	detach(ctx) // eager edits may take a while
 
-	c := &actionContext{f: f, ws: ws, rel: rel, diags: params.Context.Diagnostics}
+	c := &actionContext{s: s, f: f, ws: ws, rel: rel, diags: params.Context.Diagnostics}
 	for _, pr := range producers {
 		if !kindAllowed(pr.kind, params.Context.Only) {
 			continue

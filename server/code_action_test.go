@@ -49,6 +49,26 @@ func openProject(t *testing.T, cfg editorConfig, files map[string]string) (*edit
 	return e, root
 }
 
+// awaitSuggestions lists code actions for u, which starts the generation
+// of the folder's plan when its snapshot has none yet (suggest.go), and
+// waits until that generation ended, so the next listing offers the plan's
+// quick fixes.
+func awaitSuggestions(e *editor, u uri.URI) {
+	e.t.Helper()
+	ends := e.snapshot().endsOf("relayout: suggesting moves")
+	listActions(e, u)
+	var res statusResult
+	if _, err := e.conn.Call(e.ctx(), methodStatus, struct{}{}, &res); err != nil {
+		e.t.Fatal(err)
+	}
+	for _, f := range res.Folders {
+		if f.Suggesting {
+			e.await("the plan generated", func(st *editorState) bool { return st.endsOf("relayout: suggesting moves") > ends })
+			return
+		}
+	}
+}
+
 // listActions sends textDocument/codeAction for u with the diagnostics
 // the editor holds for it.
 func listActions(e *editor, u uri.URI, only ...protocol.CodeActionKind) []protocol.CommandOrCodeAction {
@@ -221,6 +241,7 @@ func TestCodeActionsForTooDeepFile(t *testing.T) {
 	if len(e.snapshot().diags[u]) != 1 {
 		t.Fatalf("want the too-deep diagnostic first, got %+v", e.snapshot().diags[u])
 	}
+	awaitSuggestions(e, u)
 
 	as := moveActions(codeActions(t, listActions(e, u)))
 	if len(as) != 3 {
@@ -451,6 +472,7 @@ func TestEagerEditsWithoutResolveSupport(t *testing.T) {
 	cfg := editorConfig{noResolve: true, noDocumentChanges: true}
 	e, root := openProject(t, cfg, billingTree)
 	u := e.open(root, invoiceRel)
+	awaitSuggestions(e, u)
 	as := moveActions(codeActions(t, listActions(e, u)))
 	if len(as) != 3 {
 		t.Fatalf("%d actions, want 3", len(as))
@@ -473,7 +495,9 @@ func TestEagerEditsWithoutResolveSupport(t *testing.T) {
 func TestEagerEditFailureDisablesAction(t *testing.T) {
 	cfg := editorConfig{noResolve: true, resourceOps: []protocol.ResourceOperationKind{}}
 	e, root := openProject(t, cfg, billingTree)
-	as := moveActions(codeActions(t, listActions(e, e.open(root, invoiceRel))))
+	u := e.open(root, invoiceRel)
+	awaitSuggestions(e, u)
+	as := moveActions(codeActions(t, listActions(e, u)))
 	if len(as) != 3 {
 		t.Fatalf("%d actions, want 3 (disabled)", len(as))
 	}
@@ -568,6 +592,7 @@ func TestQuickFixKeepsRoutes(t *testing.T) {
 		"web/src/lib/use.ts":     "import { day } from './format/date/parts/day';\nexport const u = day;\n",
 	}
 	e, root := openProject(t, editorConfig{}, files)
+	awaitSuggestions(e, e.open(root, page))
 	for _, rel := range []string{page, helper} {
 		u := e.open(root, rel)
 		var n int

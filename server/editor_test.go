@@ -118,7 +118,7 @@ func (st editorState) flagged() []string {
 
 // editor is the fake editor.
 type editor struct {
-	t      *testing.T
+	t      testing.TB
 	srv    *server // in-process server (nil end to end)
 	conn   jsonrpc2.Conn
 	server protocol.Server // dispatcher to the server under test
@@ -135,7 +135,7 @@ type editor struct {
 
 // newEditor starts a server in-process and connects a fake editor to it.
 // install runs on the server before it serves (tests add custom methods).
-func newEditor(t *testing.T, cfg editorConfig, install ...func(*server)) *editor {
+func newEditor(t testing.TB, cfg editorConfig, install ...func(*server)) *editor {
 	t.Helper()
 	if cfg.debounce == 0 {
 		cfg.debounce = 10 * time.Millisecond
@@ -166,7 +166,7 @@ func newEditor(t *testing.T, cfg editorConfig, install ...func(*server)) *editor
 }
 
 // connectEditor connects a fake editor to a server over rwc.
-func connectEditor(t *testing.T, rwc io.ReadWriteCloser) *editor {
+func connectEditor(t testing.TB, rwc io.ReadWriteCloser) *editor {
 	e := &editor{t: t, changed: make(chan struct{}), enc: parsers.UTF16, docs: map[uri.URI]*editorDoc{}}
 	e.st.diags = map[uri.URI][]protocol.Diagnostic{}
 	e.conn = jsonrpc2.NewConn(jsonrpc2.NewStream(rwc), jsonrpc2.WithCodec(lspCodec{}))

@@ -24,7 +24,9 @@ import (
 func indexTitle(name string) string { return "relayout: indexing imports in " + name }
 
 // startIndex builds the import index of the snapshot ws of f in the
-// background, cancelling the build in flight if any.
+// background, cancelling the build in flight if any. A build runs once per
+// folder (and again when the file-size limit changes); advance keeps the
+// index current afterwards (live_listing.go).
 func (s *server) startIndex(f *folder, ws *refactor.Workspace) {
 	ctx, cancel := context.WithCancel(f.ctx)
 	f.mu.Lock()
@@ -39,6 +41,19 @@ func (s *server) startIndex(f *folder, ws *refactor.Workspace) {
 		f.mu.Lock()
 		f.indexDoneLocked(gen)
 		f.mu.Unlock()
+	}
+}
+
+// ensureIndex starts the background build of the import index of ws
+// unless f has an index of the same file-size limit (advance keeps it
+// current) or a build is in flight.
+func (s *server) ensureIndex(f *folder, ws *refactor.Workspace) {
+	f.mu.Lock()
+	have := f.index != nil && f.indexOf.Config.Workspace.MaxFileSize == ws.Config.Workspace.MaxFileSize
+	building := f.indexCancel != nil
+	f.mu.Unlock()
+	if !have && !building {
+		s.startIndex(f, ws)
 	}
 }
 
@@ -81,6 +96,15 @@ func (s *server) buildIndex(ctx context.Context, f *folder, ws *refactor.Workspa
 	} else {
 		ix, err = ws.Index(ctx, opts)
 	}
+	f.mu.Lock()
+	snap := f.snapshot
+	f.mu.Unlock()
+	if err == nil && snap != ws && snap != nil && ctx.Err() == nil && snap.Config.Workspace.MaxFileSize == ws.Config.Workspace.MaxFileSize {
+		// The folder moved on while the index was built: catch up.
+		if next, rerr := ix.Refresh(ctx, snap.FileSet(), snap.Config, opts); rerr == nil {
+			ix, ws = next, snap
+		}
+	}
 	cancelled := ctx.Err() != nil
 	f.mu.Lock()
 	if err == nil && !cancelled {
@@ -96,7 +120,20 @@ func (s *server) buildIndex(ctx context.Context, f *folder, ws *refactor.Workspa
 		p.End("failed: " + err.Error())
 	default:
 		s.log.Debug("import index built", zap.String("folder", f.path), zap.Int("files", len(ix.Files())))
-		s.replaceDiagnostics(staleID(f), staleDiagnostics(f.ctx, f.path, ix, s.encoding())) // ctx is released by now
+		s.publishStale(f)
 		p.End(fmt.Sprintf("%d source files indexed", len(ix.Files())))
+	}
+}
+
+// publishStale publishes the stale references of f's live index unless
+// they were published for it already.
+func (s *server) publishStale(f *folder) {
+	f.mu.Lock()
+	ix := f.index
+	done := ix == nil || f.staleOf == ix
+	f.staleOf = ix
+	f.mu.Unlock()
+	if !done {
+		s.replaceDiagnostics(staleID(f), staleDiagnostics(f.ctx, f.path, ix, s.encoding()))
 	}
 }

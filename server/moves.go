@@ -187,19 +187,21 @@ func (m *computedMove) summary() string {
 		count(len(m.cs.Renames), "file"), count(refs, "reference"), count(len(m.cs.EditedFiles()), "file"), len(m.cs.Creates), len(m.cs.Deletes))
 }
 
-// computeMove computes the change set of moves in folder f. The folder is
-// walked afresh (the snapshot may lag behind file events) with the last
-// valid configuration, and the open documents' text overrides the files
-// on disk, so edits address what the editor holds; files are parsed only
+// computeMove computes the change set of moves in folder f. The folder's
+// snapshot is brought up to date first (advance: what file events and
+// stale directories point at is walked again, with the last valid
+// configuration), and the open documents' text overrides the files on
+// disk, so edits address what the editor holds; files are parsed only
 // where the folder's live index is missing or out of date (live_move.go). Possible references
 // are rewritten per updateStrings, or per relayout.toml's [moves]
 // update_strings when it is nil (as the CLI does without the flag).
 func (s *server) computeMove(ctx context.Context, f *folder, moves []refactor.Move, opts refactor.MoveOptions, updateStrings *bool) (*computedMove, error) {
 	docs := s.openDocs(f)
-	f.mu.Lock()
-	fallback := f.goodConfig
-	f.mu.Unlock()
-	res := openFolder(ctx, f.path, fallback)
+	adv := s.advance(ctx, f)
+	if adv.moved {
+		f.markDirty() // the worker publishes the new snapshot's diagnostics
+	}
+	res := adv.openResult
 	switch {
 	case res.ws == nil && res.cfgErr != nil:
 		return nil, res.cfgErr

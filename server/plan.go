@@ -209,27 +209,3 @@ func meaningKept(ws *refactor.Workspace, from, to string) bool {
 	}
 	return len(conventions.Diff(ws.FileSet(), moves)) == 0
 }
-
-// suggestion is the generated plan entry that moves one file.
-type suggestion struct {
-	move plan.Move
-}
-
-// suggest returns the entry of the folder's generated plan (plan.Generate
-// over the snapshot ws) that moves rel, if any. The plan is generated once
-// per snapshot.
-func (f *folder) suggest(ws *refactor.Workspace, rel string) (suggestion, bool) {
-	f.proposalMu.Lock()
-	if f.proposalOf != ws {
-		f.proposal = plan.Generate(ws.FileSet(), plan.GenerateOptions{Rule: ws.DepthRule(), PythonRoots: ws.Config.Python.Roots})
-		f.proposalOf = ws
-	}
-	pr := f.proposal
-	f.proposalMu.Unlock()
-	for _, m := range pr.Plan.Moves {
-		if covers(m.From, rel) {
-			return suggestion{move: m}, true
-		}
-	}
-	return suggestion{}, false
-}

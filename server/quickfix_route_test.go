@@ -23,6 +23,7 @@ func TestQuickFixRouteSafe(t *testing.T) {
 		"site/app/docs/guides/intro/setup/page.tsx": "export default function P() { return null; }\n",
 	})
 	u := e.open(root, "apps/platform/web/app/shop/[id]/page.tsx")
+	awaitSuggestions(e, u)
 	fix := byKind(t, codeActions(t, listActions(e, u, protocol.CodeActionKindQuickFix)), protocol.CodeActionKindQuickFix)
 	m := dataOf(t, fix).Moves[0]
 	if m.From != "apps/platform/web" || m.To != "web" {

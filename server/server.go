@@ -161,6 +161,10 @@ type server struct {
 	docs        map[uri.URI]*document
 	shutdownReq bool
 
+	// proposalHook, when set (tests), runs in each background plan
+	// generation before it starts (suggest.go).
+	proposalHook func(ctx context.Context)
+
 	// custom holds relayout-specific requests by method name
 	// (relayout/status in production, see status.go; tests install
 	// probes).

@@ -36,6 +36,11 @@ type folderStatus struct {
 	Indexed      bool `json:"indexed"`
 	Indexing     bool `json:"indexing"`
 	IndexedFiles int  `json:"indexedFiles"`
+	// Suggested reports whether the plan of the current snapshot is
+	// generated (too-deep quick fixes come from it); Suggesting whether a
+	// generation runs (suggest.go).
+	Suggested  bool `json:"suggested"`
+	Suggesting bool `json:"suggesting"`
 }
 
 // status answers relayout/status.
@@ -55,7 +60,9 @@ func (s *server) status(context.Context, protocol.LSPAny) (any, error) {
 			st.Files = len(f.snapshot.Listing.Files)
 			st.TooDeep = len(f.snapshot.Violations())
 			st.Indexed = f.index != nil && f.indexOf == f.snapshot
+			st.Suggested = f.proposal != nil && f.proposalOf == f.snapshot
 		}
+		st.Suggesting = f.proposalFor != nil
 		if f.index != nil {
 			st.IndexedFiles = len(f.index.Files())
 		}

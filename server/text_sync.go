@@ -77,6 +77,7 @@ func (s *server) DidSave(ctx context.Context, params *protocol.DidSaveTextDocume
 	}
 	for _, f := range s.foldersContaining(path) {
 		rel, _ := pathToRel(f.path, path)
+		f.notePath(rel)
 		snap := f.current()
 		if isListingInput(rel) || snap == nil || !snap.Listing.Has(rel) {
 			f.markDirty()

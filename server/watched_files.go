@@ -67,12 +67,16 @@ func (s *server) DidChangeWatchedFiles(ctx context.Context, params *protocol.Did
 	return nil
 }
 
-// pathChanged marks dirty the folders containing path whose listing the
-// event may change. created/deleted/renamed paths (structural) may; a
+// pathChanged records path in the folders containing it (for their next
+// advance, live_listing.go) and marks dirty those whose listing the event
+// may change. created/deleted/renamed paths (structural) may; a
 // content change only matters for configuration and ignore files.
 func (s *server) pathChanged(path string, structural bool) {
 	for _, f := range s.foldersContaining(path) {
 		rel, _ := pathToRel(f.path, path)
+		if listingMayChange(rel, true) {
+			f.notePath(rel)
+		}
 		if listingMayChange(rel, structural) {
 			s.log.Debug("folder dirty", zap.String("folder", f.path), zap.String("path", rel))
 			f.markDirty()

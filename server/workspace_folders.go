@@ -55,6 +55,15 @@ type folder struct {
 	// goodConfig is the last configuration that parsed; while
 	// relayout.toml is malformed the folder is walked with it.
 	goodConfig *config.Config
+	// cfgErr is the error of relayout.toml at the last open (nil when it
+	// parsed).
+	cfgErr *config.Error
+	// pending are the paths file events named since the last advance
+	// (live_listing.go); pendingAll asks for the folder to be re-opened.
+	pending    map[string]bool
+	pendingAll bool
+	// advanceMu serialises advance.
+	advanceMu sync.Mutex
 	// shownConfigErr is the config error last shown with
 	// window/showMessage, so an unchanged error is not shown again.
 	shownConfigErr string
@@ -62,8 +71,10 @@ type folder struct {
 	// background build finished); indexCancel stops the build in flight
 	// (nil when none runs), started as generation indexGen. See
 	// import_index.go.
-	index       *refactor.Index
-	indexOf     *refactor.Workspace
+	index   *refactor.Index
+	indexOf *refactor.Workspace
+	// staleOf is the index whose stale references were published last.
+	staleOf     *refactor.Index
 	indexCancel context.CancelFunc
 	indexGen    int
 
@@ -71,11 +82,13 @@ type folder struct {
 	// (nil otherwise); set by the worker before the first open.
 	watcher *diskWatcher
 
-	// proposalMu guards proposal, the generated plan of the snapshot
-	// proposalOf (computed on first use, see plan.go).
-	proposalMu sync.Mutex
-	proposal   *plan.Proposal
-	proposalOf *refactor.Workspace
+	// proposal is the generated plan of the snapshot proposalOf;
+	// proposalFor is the snapshot a generation in flight is for, stopped
+	// by proposalCancel (suggest.go).
+	proposal       *plan.Proposal
+	proposalOf     *refactor.Workspace
+	proposalFor    *refactor.Workspace
+	proposalCancel context.CancelFunc
 }
 
 // markDirty asks the folder's worker to re-read the folder.
@@ -291,19 +304,19 @@ func openFolder(ctx context.Context, root string, fallback *config.Config) openR
 	return r
 }
 
-// refresh re-opens the folder and publishes what changed: new violations,
-// cleared ones, and the relayout.toml diagnostics (malformed file, plan
-// problems); then it starts the background import index of the new
-// snapshot.
+// refresh brings the folder's snapshot up to date (advance: the first time
+// a walk, then only what file events and stale directories point at) and
+// publishes its diagnostics: new violations, cleared ones, and the
+// relayout.toml diagnostics (malformed file, plan problems); then it
+// makes sure the background import index exists (ensureIndex).
 func (s *server) refresh(f *folder) {
 	ctx := f.ctx
-	f.stopIndex() // its snapshot is about to be replaced
 	p := s.beginProgress(ctx, "relayout: opening "+f.name)
 	f.mu.Lock()
 	fallback := f.goodConfig
 	f.mu.Unlock()
 
-	res := openFolder(ctx, f.path, fallback)
+	res := s.advance(ctx, f).openResult
 	if ctx.Err() != nil {
 		p.End("cancelled")
 		return
@@ -335,12 +348,6 @@ func (s *server) refresh(f *folder) {
 	// asks for code actions on a diagnostic must find the snapshot that
 	// produced it.
 	f.mu.Lock()
-	if res.ws != nil {
-		f.snapshot = res.ws
-		if res.cfgErr == nil {
-			f.goodConfig = res.ws.Config
-		}
-	}
 	var show string
 	switch {
 	case res.cfgErr != nil && res.cfgErr.Error() != f.shownConfigErr:
@@ -370,7 +377,8 @@ func (s *server) refresh(f *folder) {
 	}
 	if res.ws != nil {
 		p.End(fmt.Sprintf("%s, %d too deep", count(len(res.ws.Listing.Files), "file"), deep))
-		s.startIndex(f, res.ws)
+		s.publishStale(f)
+		s.ensureIndex(f, res.ws)
 	} else {
 		p.End("failed")
 	}

@@ -22,6 +22,7 @@ package conventions
 import (
 	"fmt"
 	"path"
+	"slices"
 	"sort"
 	"strings"
 
@@ -197,13 +198,20 @@ func (c Change) String() string {
 // entries that change, appear, vanish or collide; tests no longer (or
 // newly) collected or losing a conftest.py; groups split (a Django or test
 // data folder separated from its owner, an entry point from its config);
-// new shadowing clashes. The result is sorted by path.
+// new shadowing clashes. The result is sorted by path. What it derives
+// from the whole tree is kept per tree snapshot (cache.go).
 func Diff(before workspace.FileSet, moves map[string]string) []Change {
 	if len(moves) == 0 {
 		return nil
 	}
-	before = scoped(before, moves)
-	mb := Detect(before)
+	tree, mk := idOf(before.Files()), movesKey(moves)
+	if e := diffCache.get(tree, mk, before); e != nil {
+		return slices.Clone(e.diff)
+	}
+	all := before
+	rec := newRecorder(before)
+	before = scopedCached(rec, moves)
+	mb := detectCached(all, before, moves)
 	after, origin := afterSet(before, moves)
 	ma := Detect(after)
 	newOf := func(f string) string {
@@ -241,6 +249,7 @@ func Diff(before workspace.FileSet, moves map[string]string) []Change {
 			Msg: c.String() + "; the move creates this clash, so imports of the other one break"})
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Path < out[j].Path })
+	diffCache.put(&cacheEntry{tree: tree, key: mk, diff: slices.Clone(out), reads: rec.snapshot()})
 	return out
 }
 

@@ -180,6 +180,8 @@ type entry struct {
 	// (packImports); Errors its syntax error ranges.
 	Imports []byte
 	Errors  []parsers.Span
+	// Words is the Bloom filter of the file's words (words.go).
+	Words []byte
 }
 
 // pack is the loaded cache of one workspace.

@@ -70,6 +70,7 @@ type File struct {
 
 	src    []byte // the parsed content, with Options.KeepSources
 	packed []byte // Imports packed (packImports) in an index's own files
+	words  []byte // Bloom filter of the content's words (words.go)
 	// size and mtime (Unix ns) of the file on disk when read; mtime is 0
 	// when unknown or too recent to trust (Refresh then checks the hash).
 	size, mtime int64
@@ -279,15 +280,20 @@ func (p *parser) parse(ctx context.Context, rel string) (*File, error) {
 		file.src = src
 	}
 	if cached != nil && cached.Hash == e.Hash {
-		if cached.ModTime != e.ModTime || cached.Size != e.Size {
-			e.Skip, e.Imports, e.Errors = cached.Skip, cached.Imports, cached.Errors
+		if cached.ModTime != e.ModTime || cached.Size != e.Size || cached.Words == nil && cached.Skip == "" {
+			e.Skip, e.Imports, e.Errors, e.Words = cached.Skip, cached.Imports, cached.Errors, cached.Words
+			if e.Words == nil && e.Skip == "" {
+				e.Words = wordFilter(src)
+			}
 			p.pack.put(e)
+			return fromEntry(file, e), nil
 		}
 		return fromEntry(file, cached), nil
 	}
 	if r := workspace.Classify(src); r != workspace.SkipNone {
 		e.Skip = string(r)
 	} else {
+		e.Words = wordFilter(src)
 		res, err := Extract(ctx, lang, src)
 		if err != nil {
 			if ctx.Err() != nil {
@@ -313,7 +319,7 @@ func (p *parser) parse(ctx context.Context, rel string) (*File, error) {
 // until resolved (Index.seal).
 func fromEntry(file *File, e *entry) *File {
 	file.Hash, file.Skip = e.Hash, workspace.SkipReason(e.Skip)
-	file.packed, file.Errors = e.Imports, e.Errors
+	file.packed, file.Errors, file.words = e.Imports, e.Errors, e.Words
 	return file
 }
 

@@ -123,29 +123,56 @@ func (ix *Index) Update(ctx context.Context, ch Change, opts Options) (*Index, e
 }
 
 // Verify returns a snapshot in which the given indexed files hold the
-// content they have now: each is read and hashed, and those that changed
-// since they were parsed are parsed again (Update). It returns ix itself
-// when none changed. Call it on the files a change set will edit before
-// computing it, so that the bytes edited are the bytes parsed.
+// content they have now: each is read once and hashed, and those that
+// changed since they were parsed are parsed again (Update). The returned
+// snapshot keeps the bytes read (Source serves them, and its FS reads
+// them from memory), so a change set computed on it edits exactly those
+// bytes and converting it reads no file again; it is meant for one
+// computation, not to be kept. Call it on the files a change set will edit
+// before computing it.
 func (ix *Index) Verify(ctx context.Context, files []string, opts Options) (*Index, error) {
 	var changed, removed []string
+	read := make(map[string][]byte, len(files))
 	for _, p := range files {
 		f := ix.files[p]
 		if f == nil {
+			continue
+		}
+		if f.src != nil {
+			read[p] = f.src
 			continue
 		}
 		src, err := ix.FS.ReadFile(p)
 		switch {
 		case err != nil:
 			removed = append(removed, p)
+			continue
 		case sha256.Sum256(src) != f.Hash:
 			changed = append(changed, p)
 		}
+		read[p] = src
 	}
+	fs := workspace.WithOverlay(ix.FS, read)
+	var next *Index
 	if len(changed) == 0 && len(removed) == 0 {
-		return ix, nil
+		c := *ix
+		next = &c
+		next.files = maps.Clone(ix.files)
+		next.FS = fs
+	} else {
+		var err error
+		if next, err = ix.Update(ctx, Change{FS: fs, Changed: changed, Removed: removed}, opts); err != nil {
+			return nil, err
+		}
 	}
-	return ix.Update(ctx, Change{Changed: changed, Removed: removed}, opts)
+	for p, src := range read {
+		if f := next.files[p]; f != nil && f.src == nil {
+			c := f.clone()
+			c.src = src
+			next.files[p] = c
+		}
+	}
+	return next, nil
 }
 
 // Refresh returns the snapshot of the workspace fs holds now, with

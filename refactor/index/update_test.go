@@ -91,9 +91,23 @@ func TestSourceAndVerify(t *testing.T) {
 	if _, ok := ix.Source("web/a.ts"); ok {
 		t.Error("Source served a file that changed since it was parsed")
 	}
+	// An unchanged file is read once: Verify keeps the bytes for Source
+	// and for its file set.
+	before := fs.reads.Load()
 	same, err := ix.Verify(t.Context(), []string{"web/lib/b.ts"}, Options{})
-	if err != nil || same != ix {
-		t.Errorf("Verify of unchanged files made a new snapshot (%v)", err)
+	if err != nil {
+		t.Fatal(err)
+	}
+	src1, ok1 := same.Source("web/lib/b.ts")
+	src2, err2 := same.FS.ReadFile("web/lib/b.ts")
+	if !ok1 || err2 != nil || len(src1) == 0 || string(src1) != string(src2) {
+		t.Errorf("after Verify of an unchanged file: Source %q (%v), FS %q (%v)", src1, ok1, src2, err2)
+	}
+	if n := fs.reads.Load() - before; n != 1 {
+		t.Errorf("Verify, Source and ReadFile of one file read it %d times, want once", n)
+	}
+	if _, ok := ix.Source("web/lib/b.ts"); !ok || ix.files["web/lib/b.ts"].src != nil {
+		t.Error("Verify changed the snapshot it started from")
 	}
 	next, err := ix.Verify(t.Context(), []string{"web/a.ts", "web/lib/b.ts"}, Options{})
 	if err != nil {

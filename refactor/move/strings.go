@@ -234,6 +234,9 @@ type mention struct {
 // mentions scans one file for renamed modules outside its references and
 // the edits already planned. It only reads engine state.
 func (e *engine) mentions(p string, mods []renamedModule, roots [][]byte) []mention {
+	if !e.ix.MayContain(p, roots) {
+		return nil // the index's word filter rules the file out unread
+	}
 	data, err := e.read(p)
 	if err != nil || len(data) > 4<<20 || workspace.Classify(data) != workspace.SkipNone {
 		return nil

@@ -104,12 +104,12 @@ func (g *Guard) patterns(dir string) []ignoreRule {
 	var ps []ignoreRule
 	var domain []string
 	if dir == "" {
-		ps, _ = readIgnoreFile(filepath.Join(g.root, ".git", "info", "exclude"), nil) // a bad one fails the walk
+		ps, _, _ = readIgnoreFile(filepath.Join(g.root, ".git", "info", "exclude"), nil) // a bad one fails the walk
 	} else {
 		ps = append(ps, g.patterns(ParentDir(dir))...)
 		domain = strings.Split(dir, "/")
 	}
-	own, _ := readIgnoreFile(filepath.Join(g.abs(dir), ".gitignore"), domain)
+	own, _, _ := readIgnoreFile(filepath.Join(g.abs(dir), ".gitignore"), domain)
 	ps = append(ps[:len(ps):len(ps)], own...)
 	g.pats[dir] = ps
 	return ps

@@ -73,10 +73,14 @@ func readRegular(path, name string, max int64) ([]byte, error) {
 	if err := checkRegular(name, st, max); err != nil {
 		return nil, err
 	}
-	data, err := io.ReadAll(io.LimitReader(f, max+1))
-	if err != nil {
+	// Sized from the stat: one read fills it, a second sees the end (a
+	// file that grew meanwhile still reads to the limit).
+	var buf bytes.Buffer
+	buf.Grow(int(st.Size()) + bytes.MinRead)
+	if _, err := buf.ReadFrom(io.LimitReader(f, max+1)); err != nil {
 		return nil, fmt.Errorf("read %s: %w", name, err)
 	}
+	data := buf.Bytes()
 	if int64(len(data)) > max {
 		return nil, fmt.Errorf("read %s: %w (over %d bytes)", name, ErrTooLarge, max)
 	}

@@ -6,6 +6,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/relayout/relayout/internal/testtool"
 )
@@ -101,5 +102,86 @@ func TestClassify(t *testing.T) {
 	}
 	if Classify([]byte(strings.Repeat("a", 30000))) != SkipMinified {
 		t.Error("minified bundle not detected")
+	}
+}
+
+// TestRescanFollowsStaleDirs: Stale finds the directories whose entries
+// changed since the walk (by their modification time, and a .gitignore
+// edited in place), and Rescan of those alone gives the listing a fresh
+// walk gives.
+func TestRescanFollowsStaleDirs(t *testing.T) {
+	dir := t.TempDir()
+	testtool.WriteTree(t, dir, map[string]string{
+		".gitignore":   "*.log\n",
+		"top.py":       "",
+		"a/x.py":       "",
+		"b/old.py":     "",
+		"b/keep.py":    "",
+		"c/y.py":       "",
+		"e/.gitignore": "",
+		"e/gen.py":     "",
+		"e/f/deep.py":  "",
+	})
+	old := time.Now().Add(-time.Hour)
+	age := func() {
+		_ = filepath.WalkDir(dir, func(p string, _ os.DirEntry, err error) error {
+			if err == nil {
+				_ = os.Chtimes(p, old, old)
+			}
+			return nil
+		})
+	}
+	age()
+	l, err := Walk(t.Context(), dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s := l.Stale(); len(s) != 0 {
+		t.Fatalf("Stale right after the walk = %q, want none", s)
+	}
+	testtool.WriteTree(t, dir, map[string]string{
+		"a/new.py":  "",
+		"a/x.py":    "changed in place",
+		"c/d/z.py":  "",
+		"c/d/x.log": "",
+	})
+	if err := os.Remove(filepath.Join(dir, "b", "old.py")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "e", ".gitignore"), []byte("gen.py\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chtimes(filepath.Join(dir, "e"), old, old); err != nil {
+		t.Fatal(err) // only the .gitignore's own time says it changed
+	}
+	stale := l.Stale()
+	if want := []string{"a", "b", "c", "e"}; !reflect.DeepEqual(stale, want) {
+		t.Fatalf("Stale = %q, want %q", stale, want)
+	}
+	got, err := Rescan(t.Context(), l, stale)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fresh, err := Walk(t.Context(), dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(paths(got), paths(fresh)) || !reflect.DeepEqual(got.Dirs, fresh.Dirs) {
+		t.Errorf("rescan: files %q dirs %q\nfresh walk: files %q dirs %q", paths(got), got.Dirs, paths(fresh), fresh.Dirs)
+	}
+	if !reflect.DeepEqual(paths(l), []string{".gitignore", "a/x.py", "b/keep.py", "b/old.py", "c/y.py", "e/.gitignore", "e/f/deep.py", "e/gen.py", "top.py"}) {
+		t.Errorf("Rescan modified the listing it started from: %q", paths(l))
+	}
+	// The root: a file created at the top re-walks everything.
+	age()
+	if l, err = Walk(t.Context(), dir, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	if s := l.Stale(); len(s) != 0 {
+		t.Fatalf("Stale right after the second walk = %q, want none", s)
+	}
+	testtool.WriteTree(t, dir, map[string]string{"new.py": ""})
+	if s := l.Stale(); !reflect.DeepEqual(s, []string{""}) {
+		t.Errorf("Stale after a file created at the root = %q, want [\"\"]", s)
 	}
 }

@@ -360,3 +360,50 @@ func TestTSConfigFollowsFiles(t *testing.T) {
 		t.Errorf("web/tsconfig.json at the end:\n%s", cfg)
 	}
 }
+
+// TestTSConfigPathsFollowFiles: the tsconfig moves ahead of its files
+// (its include and its "@/*" target are re-pointed at the old folder),
+// then the files move one by one into the config's new folder with
+// willRenameFiles: after every step the project type-checks with every
+// file in it and every alias import unchanged, and at the end include and
+// paths name the new folder only.
+func TestTSConfigPathsFollowFiles(t *testing.T) {
+	files := map[string]string{
+		"frontend/tsconfig.json":    `{"compilerOptions": {"strict": true, "noEmit": true, "target": "es2020", "module": "esnext", "moduleResolution": "bundler", "paths": {"@/*": ["./src/*"]}}, "include": ["src"]}` + "\n",
+		"frontend/src/lib/api.ts":   "export const get = (): number => 1;\n",
+		"frontend/src/ui/button.ts": "import { get } from '@/lib/api';\n\nexport const button: number = get();\n",
+		"frontend/src/app.ts":       "import { button } from '@/ui/button';\nimport { get } from '@/lib/api';\n\nexport const app: number = button + get();\n",
+	}
+	tsc := os.Getenv("RELAYOUT_TSC")
+	if tsc == "" {
+		t.Skip("tsc not found: set RELAYOUT_TSC")
+	}
+	e, root := openProject(t, editorConfig{}, files)
+	for _, m := range [][2]string{
+		{"frontend/tsconfig.json", "web/tsconfig.json"},
+		{"frontend/src/lib/api.ts", "web/src/lib/api.ts"},
+		{"frontend/src/ui/button.ts", "web/src/ui/button.ts"},
+		{"frontend/src/app.ts", "web/src/app.ts"},
+	} {
+		dragFile(t, e, root, m[0], m[1])
+		out, err := exec.Command(tsc, "--noEmit", "--listFiles", "-p", filepath.Join(root, "web")).CombinedOutput()
+		if err != nil {
+			t.Fatalf("after %s → %s: tsc: %v\n%s", m[0], m[1], err, out)
+		}
+		for _, f := range []string{"lib/api.ts", "ui/button.ts", "app.ts"} {
+			if !strings.Contains(string(out), "/src/"+f) {
+				t.Errorf("after %s → %s: %s is in no program:\n%s", m[0], m[1], f, out)
+			}
+		}
+	}
+	tree := readTree(t, root)
+	for p, c := range tree {
+		if strings.HasSuffix(p, ".ts") && strings.Contains(string(c), "from '.") {
+			t.Errorf("%s: an alias import was rewritten:\n%s", p, c)
+		}
+	}
+	cfg := string(tree["web/tsconfig.json"])
+	if !strings.Contains(cfg, `"paths": {"@/*": ["./src/*"]}`) || !strings.Contains(cfg, `"include": ["src"]}`) {
+		t.Errorf("web/tsconfig.json at the end:\n%s", cfg)
+	}
+}

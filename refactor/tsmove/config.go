@@ -549,39 +549,7 @@ func jsonEscape(s string) string {
 // files a config that moves or changes (itself or through its extends
 // chain) covered.
 func (c *Context) coverageWarnings(st *state, moved map[string]string) []edit.Warning {
-	check := map[string]bool{}
-	for old := range moved {
-		check[old] = true
-	}
-	changed := map[string]bool{}
-	for _, p := range st.cfgFiles {
-		if _, ok := st.cfgEdits[p]; ok || c.NewPath(p) != p {
-			changed[p] = true
-		}
-	}
-	if len(changed) > 0 {
-		for _, cfg := range c.Old.Configs() {
-			touched := changed[cfg.Path]
-			for _, e := range cfg.Extends {
-				touched = touched || changed[e]
-			}
-			if !touched {
-				continue
-			}
-			for _, f := range c.OldFS.Files() {
-				if !check[f] && cfg.Covers(f) {
-					check[f] = true
-				}
-			}
-		}
-	}
-	var files []string
-	for f := range check {
-		if l, ok := parsers.LangOf(f); ok && l.IsTSFamily() {
-			files = append(files, f)
-		}
-	}
-	sort.Strings(files)
+	files := c.checkedFiles(st, moved)
 	var out []edit.Warning
 	for _, f := range files {
 		before := coveringConfig(c.Old, f)

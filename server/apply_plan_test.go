@@ -360,3 +360,105 @@ func TestTSConfigFollowsFiles(t *testing.T) {
 		t.Errorf("web/tsconfig.json at the end:\n%s", cfg)
 	}
 }
+
+// TestTSConfigPathsFollowFiles: the tsconfig moves ahead of its files
+// (its include and its "@/*" target are re-pointed at the old folder),
+// then the files move one by one into the config's new folder with
+// willRenameFiles: after every step the project type-checks with every
+// file in it and every alias import unchanged, and at the end include and
+// paths name the new folder only.
+func TestTSConfigPathsFollowFiles(t *testing.T) {
+	files := map[string]string{
+		"frontend/tsconfig.json":    `{"compilerOptions": {"strict": true, "noEmit": true, "target": "es2020", "module": "esnext", "moduleResolution": "bundler", "paths": {"@/*": ["./src/*"]}}, "include": ["src"]}` + "\n",
+		"frontend/src/lib/api.ts":   "export const get = (): number => 1;\n",
+		"frontend/src/ui/button.ts": "import { get } from '@/lib/api';\n\nexport const button: number = get();\n",
+		"frontend/src/app.ts":       "import { button } from '@/ui/button';\nimport { get } from '@/lib/api';\n\nexport const app: number = button + get();\n",
+	}
+	tsc := os.Getenv("RELAYOUT_TSC")
+	if tsc == "" {
+		t.Skip("tsc not found: set RELAYOUT_TSC")
+	}
+	e, root := openProject(t, editorConfig{}, files)
+	for _, m := range [][2]string{
+		{"frontend/tsconfig.json", "web/tsconfig.json"},
+		{"frontend/src/lib/api.ts", "web/src/lib/api.ts"},
+		{"frontend/src/ui/button.ts", "web/src/ui/button.ts"},
+		{"frontend/src/app.ts", "web/src/app.ts"},
+	} {
+		dragFile(t, e, root, m[0], m[1])
+		out, err := exec.Command(tsc, "--noEmit", "--listFiles", "-p", filepath.Join(root, "web")).CombinedOutput()
+		if err != nil {
+			t.Fatalf("after %s → %s: tsc: %v\n%s", m[0], m[1], err, out)
+		}
+		for _, f := range []string{"lib/api.ts", "ui/button.ts", "app.ts"} {
+			if !strings.Contains(string(out), "/src/"+f) {
+				t.Errorf("after %s → %s: %s is in no program:\n%s", m[0], m[1], f, out)
+			}
+		}
+	}
+	tree := readTree(t, root)
+	for p, c := range tree {
+		if strings.HasSuffix(p, ".ts") && strings.Contains(string(c), "from '.") {
+			t.Errorf("%s: an alias import was rewritten:\n%s", p, c)
+		}
+	}
+	cfg := string(tree["web/tsconfig.json"])
+	if !strings.Contains(cfg, `"paths": {"@/*": ["./src/*"]}`) || !strings.Contains(cfg, `"include": ["src"]}`) {
+		t.Errorf("web/tsconfig.json at the end:\n%s", cfg)
+	}
+}
+
+// TestSingleRenamesReplaceCreatedInit: a package moved file by file with
+// willRenameFiles: the first move makes the server create the new
+// package's empty __init__.py; the last one moves the old __init__.py
+// (which re-exports from the package) onto it, the user confirming the
+// editor's "replace?" prompt. The package, its importers and its entry
+// point work afterwards (real python3), and no file is lost.
+func TestSingleRenamesReplaceCreatedInit(t *testing.T) {
+	files := map[string]string{
+		"pyproject.toml":                   "[project]\nname = \"app\"\nversion = \"0\"\n\n[project.scripts]\njobs = \"app.backend.jobs:go\"\n\n[tool.setuptools.packages.find]\nwhere = [\"src\"]\n",
+		"src/app/__init__.py":              "",
+		"src/app/backend/__init__.py":      "",
+		"src/app/backend/jobs/__init__.py": "from app.backend.jobs.run import go\n",
+		"src/app/backend/jobs/run.py":      "def go():\n    return 'ok'\n",
+		"src/app/cli.py":                   "from app.backend.jobs import go\nfrom app.backend.jobs.run import go as go2\n\nprint(go(), go2())\n",
+	}
+	e, root := openProject(t, editorConfig{}, files)
+	// The first answer creates the new package's __init__.py, so it is
+	// applied as it is (dragFile wants text edits only).
+	e.apply(willRename(e, root, "src/app/backend/jobs/run.py", "src/app/jobs/run.py"))
+	e.saveAll()
+	renameOnDisk(t, root, "src/app/backend/jobs/run.py", "src/app/jobs/run.py")
+	if err := e.server.DidRenameFiles(e.ctx(), &protocol.RenameFilesParams{Files: []protocol.FileRename{{
+		OldURI: string(fileURI(root, "src/app/backend/jobs/run.py")), NewURI: string(fileURI(root, "src/app/jobs/run.py")),
+	}}}); err != nil {
+		t.Fatal(err)
+	}
+	if data, err := os.ReadFile(filepath.Join(root, "src/app/jobs/__init__.py")); err != nil || len(data) != 0 {
+		t.Fatalf("the first move did not create an empty src/app/jobs/__init__.py (%q, %v)", data, err)
+	}
+	dragFile(t, e, root, "src/app/backend/jobs/__init__.py", "src/app/jobs/__init__.py")
+	tree := readTree(t, root)
+	for _, p := range []string{"src/app/jobs/__init__.py", "src/app/jobs/run.py", "src/app/cli.py", "src/app/__init__.py"} {
+		if tree[p] == nil {
+			t.Errorf("%s missing after the moves", p)
+		}
+	}
+	if !strings.Contains(string(tree["src/app/jobs/__init__.py"]), "import go") {
+		t.Errorf("the replaced __init__.py lost its content:\n%s", tree["src/app/jobs/__init__.py"])
+	}
+	py := exec.Command("python3", "-c", `
+import importlib, sys, tomllib
+import app.cli
+with open("pyproject.toml", "rb") as f:
+    scripts = tomllib.load(f)["project"]["scripts"]
+for name, ref in scripts.items():
+    mod, _, attr = ref.partition(":")
+    assert getattr(importlib.import_module(mod), attr)() == "ok", ref
+`)
+	py.Dir = root
+	py.Env = append(os.Environ(), "PYTHONPATH="+filepath.Join(root, "src"), "PYTHONDONTWRITEBYTECODE=1")
+	if out, err := py.CombinedOutput(); err != nil {
+		t.Errorf("python imports and entry points: %v\n%s\npyproject.toml:\n%s", err, out, tree["pyproject.toml"])
+	}
+}

@@ -340,6 +340,14 @@ func (e *engine) checkExisting(x *expansion, targets []string) {
 		if strings.EqualFold(to, x.claimed[to]) {
 			continue // case-only rename
 		}
+		if path.Base(to) == "__init__.py" && e.emptyFile(to) {
+			// An empty __init__.py (one the server created for an earlier
+			// move): the moved one replaces it, as the editor's "replace?"
+			// prompt does.
+			e.cs.Deletes = append(e.cs.Deletes, to)
+			e.cs.Warnings = append(e.cs.Warnings, edit.Warning{Path: to, Code: "info", Msg: "empty __init__.py replaced by the moved one"})
+			continue
+		}
 		if e.opts.Force {
 			e.cs.Deletes = append(e.cs.Deletes, to)
 			e.cs.Warnings = append(e.cs.Warnings, edit.Warning{Path: to, Code: "info", Msg: "existing file overwritten (--force)"})
@@ -347,6 +355,13 @@ func (e *engine) checkExisting(x *expansion, targets []string) {
 		}
 		x.add(fmt.Sprintf("target %s already exists (use --force to overwrite)", to))
 	}
+}
+
+// emptyFile reports whether the workspace file p holds only blank lines
+// and comments.
+func (e *engine) emptyFile(p string) bool {
+	data, err := e.fs.ReadFile(p)
+	return err == nil && isEmptyInit(data)
 }
 
 // checkNesting refuses a new path below another file's new path, or below

@@ -3,6 +3,7 @@ package tsmove
 import (
 	"bytes"
 	"fmt"
+	"path"
 	"sort"
 	"strings"
 
@@ -25,11 +26,14 @@ import (
 // ${configDir} values are left alone.
 type configWriter struct {
 	c      *Context
-	off    int // bytes before the parsed JSON (a BOM)
+	path0  string // the config file's current path
+	off    int    // bytes before the parsed JSON (a BOM)
 	oldDir string
 	newDir string
 	edits  []edit.TextEdit
 	dirs   map[string]string // dirNew cache
+	// inPaths says the values being rewritten are `paths` targets.
+	inPaths bool
 }
 
 var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
@@ -37,7 +41,7 @@ var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
 // rewriteConfig returns the edits of the config file p (current content
 // data). A file that does not parse is left alone (tsresolve reports it).
 func (c *Context) rewriteConfig(p string, data []byte) []edit.TextEdit {
-	cw := &configWriter{c: c, oldDir: dirOf(p), newDir: dirOf(c.NewPath(p)), dirs: map[string]string{}}
+	cw := &configWriter{c: c, path0: p, oldDir: dirOf(p), newDir: dirOf(c.NewPath(p)), dirs: map[string]string{}}
 	_, obj, off, ok := parseConfig(data)
 	if !ok {
 		return nil
@@ -121,9 +125,16 @@ func (cw *configWriter) compilerOptions(p string, co *hujson.Object) {
 			if !ok {
 				continue
 			}
+			cw.inPaths = true
 			for j := range ps.Members {
-				cw.each(&ps.Members[j].Value, func(v *hujson.Value) { cw.path(v, oldBase, newBase, true) })
+				targets := &ps.Members[j].Value
+				n := len(cw.edits)
+				cw.each(targets, func(v *hujson.Value) { cw.path(v, oldBase, newBase, true) })
+				if !cw.dedupe(targets, n) {
+					cw.followTargets(targets, n, oldBase, newBase)
+				}
 			}
+			cw.inPaths = false
 		}
 	}
 }
@@ -185,7 +196,18 @@ func (cw *configWriter) path(v *hujson.Value, oldBase, newBase string, glob bool
 	if newLoc == loc && oldBase == newBase {
 		return
 	}
-	cw.set(v, s, formatValue(workspace.RelPath(newBase, newLoc), rest, s))
+	cw.set(v, s, cw.format(workspace.RelPath(newBase, newLoc), rest, s))
+}
+
+// format is formatValue, except that a `paths` target that climbed
+// ("../src/*") stays relative ("./src/*"): without baseUrl, tsc reads a
+// target that is not relative as an error.
+func (cw *configWriter) format(r, rest, orig string) string {
+	out := formatValue(r, rest, orig)
+	if cw.inPaths && strings.HasPrefix(orig, "../") && !isRelative(out) {
+		out = "./" + out
+	}
+	return out
 }
 
 // followMajority decides where a glob's directory loc goes when the
@@ -212,13 +234,16 @@ func (cw *configWriter) followMajority(loc, along string) string {
 }
 
 // dedupe removes the elements of array v that the rewrite made equal to
-// an earlier one (an include entry added when files moved ahead of the
-// rest, once the rest follows); cw.edits[from:] are the array's edits.
-func (cw *configWriter) dedupe(v *hujson.Value, from int) {
+// an earlier one (an include entry or `paths` target added when files
+// moved ahead of the rest, once the rest follows; "./src" equals "src");
+// cw.edits[from:] are the array's edits. It reports whether it removed
+// one.
+func (cw *configWriter) dedupe(v *hujson.Value, from int) bool {
 	arr, ok := v.Value.(*hujson.Array)
 	if !ok {
-		return
+		return false
 	}
+	removed := false
 	newText := map[int]string{} // element start offset → rewritten content
 	for _, e := range cw.edits[from:] {
 		newText[e.Start-cw.off-1] = e.New
@@ -235,6 +260,7 @@ func (cw *configWriter) dedupe(v *hujson.Value, from int) {
 		} else {
 			s = jsonEscape(s)
 		}
+		s = normValue(s)
 		if !seen[s] || j == 0 {
 			seen[s] = true
 			continue
@@ -247,7 +273,119 @@ func (cw *configWriter) dedupe(v *hujson.Value, from int) {
 		}
 		cw.edits = kept
 		cw.edits = append(cw.edits, edit.TextEdit{Start: cw.off + arr.Elements[j-1].EndOffset, End: cw.off + el.EndOffset, New: ""})
+		removed = true
 	}
+	return removed
+}
+
+// normValue is a config path value as dedupe compares it: without a
+// leading "./" or a trailing "/".
+func normValue(s string) string {
+	if c := strings.TrimSuffix(strings.TrimPrefix(s, "./"), "/"); c != "" {
+		return c
+	}
+	return s
+}
+
+// followTargets makes a `paths` pattern follow files that left the folder
+// of one of its wildcard targets for a folder of the same name elsewhere,
+// keeping their paths below it (src/deep/ui/button.ts moved alone to
+// src/ui/button.ts, for "@ui/*": ["src/deep/ui/*"]; or files following a
+// tsconfig that moved ahead of them): the folder they landed in is
+// appended as a further target, in the wildcard shape of the one that
+// named them, so that the alias imports of those files keep resolving —
+// tsc tries a pattern's targets in order. Once the last file leaves, the
+// old target names the new folder too and dedupe folds the two. When the
+// files left for two folders of that name, or for a folder of another
+// name (a move out of what the alias means), nothing is added and their
+// alias imports are rewritten. v is the targets array, oldBase and
+// newBase the directories its values are relative to before and after
+// the moves, cw.edits[from:] the array's edits so far.
+func (cw *configWriter) followTargets(v *hujson.Value, from int, oldBase, newBase string) {
+	arr, ok := v.Value.(*hujson.Array)
+	if !ok || len(arr.Elements) == 0 {
+		return
+	}
+	newText := map[int]string{} // element start offset → rewritten content
+	for _, e := range cw.edits[from:] {
+		newText[e.Start-cw.off-1] = e.New
+	}
+	// Where each target names after the rewrite.
+	named := map[string]bool{}
+	for j := range arr.Elements {
+		s, ok := stringValue(&arr.Elements[j])
+		if !ok {
+			continue
+		}
+		if t, ok := newText[arr.Elements[j].StartOffset]; ok {
+			s = t // edits hold plain paths here: skipValue refuses escapes
+		}
+		lit, _ := splitGlob(s)
+		named[join(newBase, lit)] = true
+	}
+	var adds []string
+	for j := range arr.Elements {
+		s, ok := stringValue(&arr.Elements[j])
+		if !ok || skipValue(s) {
+			continue
+		}
+		lit, rest := splitGlob(s)
+		loc := join(oldBase, lit)
+		if rest == "" || strings.HasPrefix(loc, "../") || loc == ".." || loc == "" || !cw.c.OldFS.HasDir(loc) {
+			continue
+		}
+		cand, ambiguous := "", false
+		for _, f := range filesUnder(cw.c.OldFS.Files(), loc) {
+			nf := cw.c.NewPath(f)
+			if nf == f {
+				continue
+			}
+			sub := f[len(loc)+1:]
+			d, ok := strings.CutSuffix(nf, "/"+sub)
+			if !ok || named[d] || path.Base(d) != path.Base(loc) || !cw.usesConfig(nf) {
+				continue
+			}
+			if cand != "" && d != cand {
+				ambiguous = true
+			}
+			cand = d
+		}
+		if cand == "" || ambiguous {
+			continue
+		}
+		named[cand] = true
+		adds = append(adds, `"`+jsonEscape(cw.format(workspace.RelPath(newBase, cand), rest, s))+`"`)
+	}
+	if len(adds) > 0 {
+		at := cw.off + arr.Elements[len(arr.Elements)-1].EndOffset
+		cw.edits = append(cw.edits, edit.TextEdit{Start: at, End: at, New: ", " + strings.Join(adds, ", ")})
+	}
+}
+
+// usesConfig reports whether the file at nf after the moves is governed
+// by the config being rewritten, or by one extending it: a file that
+// moves into another project leaves what its old project's aliases mean.
+func (cw *configWriter) usesConfig(nf string) bool {
+	var gov *tsresolve.Config
+	best := -1
+	for _, cfg := range cw.c.Old.Configs() {
+		d := dirOf(cw.c.NewPath(cfg.Path))
+		if _, ok := under(nf, d); ok && len(d) > best {
+			gov, best = cfg, len(d)
+		}
+	}
+	if gov == nil {
+		return false
+	}
+	if gov.Path == cw.path0 {
+		return true
+	}
+	for _, e := range gov.Extends {
+		if e == cw.path0 {
+			return true
+		}
+	}
+	return false
 }
 
 // extends rewrites a relative extends value (a package name is left).
@@ -411,39 +549,7 @@ func jsonEscape(s string) string {
 // files a config that moves or changes (itself or through its extends
 // chain) covered.
 func (c *Context) coverageWarnings(st *state, moved map[string]string) []edit.Warning {
-	check := map[string]bool{}
-	for old := range moved {
-		check[old] = true
-	}
-	changed := map[string]bool{}
-	for _, p := range st.cfgFiles {
-		if _, ok := st.cfgEdits[p]; ok || c.NewPath(p) != p {
-			changed[p] = true
-		}
-	}
-	if len(changed) > 0 {
-		for _, cfg := range c.Old.Configs() {
-			touched := changed[cfg.Path]
-			for _, e := range cfg.Extends {
-				touched = touched || changed[e]
-			}
-			if !touched {
-				continue
-			}
-			for _, f := range c.OldFS.Files() {
-				if !check[f] && cfg.Covers(f) {
-					check[f] = true
-				}
-			}
-		}
-	}
-	var files []string
-	for f := range check {
-		if l, ok := parsers.LangOf(f); ok && l.IsTSFamily() {
-			files = append(files, f)
-		}
-	}
-	sort.Strings(files)
+	files := c.checkedFiles(st, moved)
 	var out []edit.Warning
 	for _, f := range files {
 		before := coveringConfig(c.Old, f)

@@ -22,6 +22,21 @@ import (
 // when a difference appears that is not listed here, or a listed one
 // disappears.
 var tsserverDifferences = map[string]map[string]string{
+	"ts_paths_folder": {
+		"src/main.ts":      "both resolve: tsserver rewrites the alias imports @ui/button, @ui/card and @cfg into baseUrl specifiers (src/ui/button, src/config); relayout keeps them by moving the paths targets with the folder and the file",
+		"src/ui/button.ts": "as above: tsserver turns the moved file's own @cfg into src/config",
+	},
+	"ts_paths_one_file": {
+		"src/main.ts":   "both resolve: tsserver turns @ui/button into the baseUrl specifier src/ui/button; relayout keeps the alias by giving @ui/* the file's new ui/ folder as a second target",
+		"tsconfig.json": "tsserver leaves paths as they were; relayout appends src/ui/* to @ui/*, which keeps @ui/button and @ui/card resolving",
+	},
+	"ts_paths_follow": {
+		"frontend/src/app.ts": "both resolve: tsserver turns @/lib/api into ../../web/src/lib/api; relayout keeps the alias, whose pattern now also names the config's own src/",
+		"web/tsconfig.json":   "tsserver appends the file's own path to include (src/lib/api.ts) and leaves @/* naming only the old folder; relayout re-roots the include pattern (src) and gives @/* the matching target (./src/*), so the files still to come are covered and keep their alias",
+	},
+	"ts_paths_follow_last": {
+		"web/tsconfig.json": "tsserver keeps the include entry and the @/* target naming ../frontend/src, which no longer holds any file; relayout folds them into the followed ones once every file has moved",
+	},
 	"ts_tsconfig_follow": {
 		"web/tsconfig.json": "both keep the moved file in the program: tsserver appends the file's own path (src/a.ts); relayout re-roots the include pattern that covered it (src), so later files moved there are covered too",
 	},

@@ -96,8 +96,9 @@ func (r *Resolver) Configs() []*Config { return r.configs }
 // ConfigFor returns the config that governs file: walking up from file's
 // directory, the first config that Covers it (within one directory
 // tsconfig.json, then jsconfig.json, then tsconfig.*.json by name); when
-// none covers it, the nearest config; nil when no config lies above file.
-// file need not exist.
+// none covers it, the first config (by path) that covers it from
+// elsewhere; else the nearest config; nil when no config lies above file
+// and none covers it. file need not exist.
 func (r *Resolver) ConfigFor(file string) *Config {
 	file = clean(file)
 	if c, ok := r.governs.Load(file); ok {
@@ -120,9 +121,18 @@ func (r *Resolver) configFor(file string) *Config {
 			}
 		}
 		if dir == "" {
-			return nearest
+			break
 		}
 	}
+	// A project that includes the file from outside its directory
+	// ("include": ["../frontend/src"]) compiles it with its own options
+	// (tsc -p), paths included.
+	for _, c := range r.configs {
+		if c.Covers(file) {
+			return c
+		}
+	}
+	return nearest
 }
 
 // Resolve resolves specifier spec imported by the file from, under the

@@ -300,6 +300,29 @@ func TestPathsWithoutBaseURLAreConfigRelative(t *testing.T) {
 	})
 }
 
+// TestIncludedFromOutside: a project whose include reaches a folder
+// outside its directory (a tsconfig that moved ahead of its files)
+// governs the files there as tsc -p does, so its paths resolve for them.
+func TestIncludedFromOutside(t *testing.T) {
+	r := newWS(t, map[string]string{
+		"web/tsconfig.json":        `{"compilerOptions": {"paths": {"@/*": ["../frontend/src/*", "./src/*"]}}, "include": ["../frontend/src", "src"]}`,
+		"frontend/src/app.ts":      "",
+		"frontend/src/ui/thing.ts": "",
+		"web/src/lib/api.ts":       "",
+		"other/main.ts":            "",
+	})
+	if c := r.ConfigFor("frontend/src/app.ts"); c == nil || c.Path != "web/tsconfig.json" {
+		t.Errorf("ConfigFor(frontend/src/app.ts) = %v, want web/tsconfig.json", c)
+	}
+	if c := r.ConfigFor("other/main.ts"); c != nil {
+		t.Errorf("ConfigFor(other/main.ts) = %v, want none", c.Path)
+	}
+	checkResolve(t, r, []rcase{
+		{"frontend/src/app.ts", "@/lib/api", in("web/src/lib/api.ts")},
+		{"frontend/src/app.ts", "@/ui/thing", in("frontend/src/ui/thing.ts")},
+	})
+}
+
 func TestBaseURLOnly(t *testing.T) {
 	r := newWS(t, map[string]string{
 		"tsconfig.json":           `{"compilerOptions": {"baseUrl": "src"}}`,

@@ -3,6 +3,8 @@ package refactor
 import (
 	"github.com/relayout/relayout/refactor/index"
 	"github.com/relayout/relayout/refactor/move"
+	"github.com/relayout/relayout/refactor/tsmove"
+	"github.com/relayout/relayout/refactor/workspace"
 )
 
 // The engine's own packages (refactor/move, refactor/index, …) are
@@ -57,3 +59,10 @@ type Cache = index.Cache
 // OpenCache returns the parse cache in dir, or — when dir is "" — in
 // $RELAYOUT_CACHE_DIR or else the user cache directory.
 func OpenCache(dir string) (*Cache, error) { return index.OpenCache(dir) }
+
+// LeavingPrograms lists the TS/JS files that moves (current path → new
+// path) would take out of their tsconfig/jsconfig program, with the
+// engine's config rewrites counted (see tsmove.LeavingPrograms).
+func LeavingPrograms(fs workspace.FileSet, moves map[string]string) []tsmove.ProgramChange {
+	return tsmove.LeavingPrograms(fs, moves)
+}

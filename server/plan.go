@@ -18,7 +18,6 @@ import (
 	"github.com/relayout/relayout/refactor"
 	"github.com/relayout/relayout/refactor/conventions"
 	"github.com/relayout/relayout/refactor/plan"
-	"github.com/relayout/relayout/refactor/tsmove"
 	"github.com/relayout/relayout/refactor/workspace"
 )
 
@@ -195,7 +194,7 @@ func routeSafe(files []workspace.Entry, from, to string) bool {
 // ws) keeps every framework meaning refactor/conventions pins (routes,
 // collected tests, framework folders, shadowing), every Next.js route
 // (routeSafe) and every TS/JS file in its tsconfig/jsconfig program
-// (tsmove.LeavingPrograms).
+// (refactor.LeavingPrograms).
 func meaningKept(ws *refactor.Workspace, from, to string) bool {
 	if !routeSafe(ws.Listing.Files, from, to) {
 		return false
@@ -209,5 +208,5 @@ func meaningKept(ws *refactor.Workspace, from, to string) bool {
 			moves[f.Path] = to + f.Path[len(from):]
 		}
 	}
-	return len(conventions.Diff(ws.FileSet(), moves)) == 0 && len(tsmove.LeavingPrograms(ws.FileSet(), moves)) == 0
+	return len(conventions.Diff(ws.FileSet(), moves)) == 0 && len(refactor.LeavingPrograms(ws.FileSet(), moves)) == 0
 }

@@ -199,10 +199,20 @@ func printSessions(out io.Writer, sessions []*bench.Result) {
 	for _, r := range sessions {
 		fmt.Fprintf(out, "%-44s %10s %10s %10s %10s %10s %10s %10s\n", r.Name, optDur(r.FirstDiag), optDur(r.Cold), optDur(r.ColdCPU),
 			optDur(r.Ready), optDur(r.ReadyCPU), fmtBytes(r.ReadyRSS), fmtBytes(r.Peak))
+		if n := len(r.ColdErrors); n > 0 {
+			fmt.Fprintf(out, "  %s: %d error answers before the first good one, the first: %s\n", r.Name, n, firstLine(r.ColdErrors[0].Error()))
+		}
 		if r.Err != nil {
-			fmt.Fprintf(out, "  %s: %v\n", r.Name, r.Err)
+			fmt.Fprintf(out, "  %s: %s\n", r.Name, firstLine(r.Err.Error()))
 		}
 	}
+}
+
+// firstLine returns s up to its first line break (server errors carry
+// stack traces).
+func firstLine(s string) string {
+	s, _, _ = strings.Cut(s, "\n")
+	return s
 }
 
 // printMove prints the warm requests of one move, the CLI runs, the
@@ -236,7 +246,7 @@ func printMove(out io.Writer, root string, m bench.Move, sessions []*bench.Resul
 		}
 		fmt.Fprintf(out, "%-44s %10s %10s %10s %7d  %s\n", r.Name, optDur(bench.Median(mr.Warm)), optDur(maxDur(mr.Warm)), optDur(bench.Mean(mr.WarmCPU)), len(mr.Files), agree)
 		if mr.Err != nil {
-			fmt.Fprintf(out, "  %s: %v\n", r.Name, mr.Err)
+			fmt.Fprintf(out, "  %s: %s\n", r.Name, firstLine(mr.Err.Error()))
 		}
 		if ref != nil && mr != ref && mr.Files != nil {
 			if ag := bench.Compare(root, ref.Files, mr.Files); ag.Disagree+ag.OnlyA+ag.OnlyB > 0 {

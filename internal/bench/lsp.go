@@ -50,6 +50,9 @@ type lspClient struct {
 	done      chan struct{}
 }
 
+// errExited is the error of a request whose server exited.
+var errExited = errors.New("the server exited")
+
 type rpcResponse struct {
 	Result json.RawMessage `json:"result"`
 	Error  *struct {
@@ -225,7 +228,7 @@ func (c *lspClient) call(ctx context.Context, method string, params, result any)
 	c.mu.Lock()
 	if c.serverErr != nil {
 		c.mu.Unlock()
-		return fmt.Errorf("%s: server gone: %w", method, c.serverErr)
+		return fmt.Errorf("%s: %w (%v)", method, errExited, c.serverErr)
 	}
 	c.nextID++
 	id := c.nextID
@@ -240,7 +243,7 @@ func (c *lspClient) call(ctx context.Context, method string, params, result any)
 		return fmt.Errorf("%s: %w", method, ctx.Err())
 	case r, ok := <-ch:
 		if !ok {
-			return fmt.Errorf("%s: the server exited", method)
+			return fmt.Errorf("%s: %w", method, errExited)
 		}
 		if r.Error != nil {
 			return fmt.Errorf("%s: error %d: %s", method, r.Error.Code, r.Error.Message)

@@ -30,9 +30,10 @@ type Options struct {
 // Result is one tool's session: cold, settled, then warm.
 type Result struct {
 	Name       string
-	Info       string // server name and version, when it says
-	WillRename string // its workspace.fileOperations.willRename capability (LSP)
-	Err        error  // the session failed or timed out; the fields measured before stay
+	Info       string  // server name and version, when it says
+	WillRename string  // its workspace.fileOperations.willRename capability (LSP)
+	Err        error   // the session failed or timed out; the fields measured before stay
+	ColdErrors []error // error answers to the first request before the first good one
 
 	FirstDiag time.Duration // start → first publishDiagnostics (0: none)
 	Cold      time.Duration // start → first answer to the move
@@ -118,7 +119,17 @@ func Run(ctx context.Context, tool Tool, root string, moves []Move, opts Options
 	for _, mv := range moves {
 		r.Moves = append(r.Moves, &MoveResult{Move: mv})
 	}
+	// A server that answers the first request with an error (still
+	// loading its project) is asked again: cold is the first good answer.
 	files, err := c.rename(ctx, moves[0].From, moves[0].To)
+	for err != nil && ctx.Err() == nil && !errors.Is(err, errExited) {
+		r.ColdErrors = append(r.ColdErrors, err)
+		select {
+		case <-ctx.Done():
+		case <-time.After(500 * time.Millisecond):
+		}
+		files, err = c.rename(ctx, moves[0].From, moves[0].To)
+	}
 	r.Cold, r.ColdCPU = time.Since(start), TreeUsage(c.pid()).CPU
 	if err != nil {
 		r.Err = err

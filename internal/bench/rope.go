@@ -126,7 +126,7 @@ func (c *ropeClient) rename(ctx context.Context, from, to string) (map[string]st
 	go func() {
 		line, err := c.out.ReadBytes('\n')
 		if err != nil {
-			errc <- fmt.Errorf("rope exited: %w", err)
+			errc <- fmt.Errorf("rope: %w (%v)", errExited, err)
 			return
 		}
 		var a answer

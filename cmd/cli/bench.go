@@ -31,8 +31,9 @@ func init() {
 const benchHelp = `Time relayout's phases, R times each, on a generated workspace or on the
 checkout at PATH. Without PATH it generates a realistic mixed Python +
 TypeScript workspace (N files of about 5 KB, 5 to 15 imports each, nested up
-to 7 levels, one module per language imported by N/10 files); with PATH the
-hot modules are the most imported Python and TS files of the checkout.
+to 7 levels, one module per language imported by N/10 files, or by
+--hot-importers); with PATH the hot modules are the most imported Python and
+TS files of the checkout (or --ts-move, --py-move).
 
   walk+depth       open the workspace and compute depth violations (time to
                    first diagnostics; nothing is parsed)
@@ -84,6 +85,7 @@ func runBench(e *env, args []string) int {
 	runs := fs.Int("runs", 5, "timed runs of each phase")
 	keep := fs.String("keep", "", "generate the workspace into `DIR` and keep it, or reuse the one generated there before")
 	seed := fs.Uint64("seed", 1, "generator seed")
+	hot := fs.Int("hot-importers", 0, "files importing each hot module of the generated workspace (default --files/10)")
 	phases := fs.Bool("phases", true, "time the in-process phases")
 	side := fs.Bool("side-by-side", true, "measure relayout serve and the CLI against the installed peers")
 	so := sideFlags(fs)
@@ -119,7 +121,10 @@ func runBench(e *env, args []string) int {
 		fmt.Fprintf(e.stdout, "workspace: %s\n", root)
 		subj = &benchSubject{root: root, deeper: -1}
 	} else {
-		opts := gen.Options{Files: *files, Seed: *seed, HotImporters: *files / 10, PackageFiles: max(4, *files/50)}
+		if *hot <= 0 {
+			*hot = *files / 10
+		}
+		opts := gen.Options{Files: *files, Seed: *seed, HotImporters: *hot, PackageFiles: max(4, *files/50)}
 		machine(e.stdout)
 		ws, cleanup, code := benchWorkspace(e, opts, *keep)
 		if ws == nil {

@@ -85,6 +85,7 @@ func runBench(e *env, args []string) int {
 	runs := fs.Int("runs", 5, "timed runs of each phase")
 	keep := fs.String("keep", "", "generate the workspace into `DIR` and keep it, or reuse the one generated there before")
 	seed := fs.Uint64("seed", 1, "generator seed")
+	absPy := fs.Bool("absolute-python", false, "generate only absolute Python imports (Rope cannot move a module imported relatively)")
 	hot := fs.Int("hot-importers", 0, "files importing each hot module of the generated workspace (default --files/10)")
 	phases := fs.Bool("phases", true, "time the in-process phases")
 	side := fs.Bool("side-by-side", true, "measure relayout serve and the CLI against the installed peers")
@@ -124,7 +125,7 @@ func runBench(e *env, args []string) int {
 		if *hot <= 0 {
 			*hot = *files / 10
 		}
-		opts := gen.Options{Files: *files, Seed: *seed, HotImporters: *hot, PackageFiles: max(4, *files/50)}
+		opts := gen.Options{Files: *files, Seed: *seed, HotImporters: *hot, PackageFiles: max(4, *files/50), AbsolutePython: *absPy}
 		machine(e.stdout)
 		ws, cleanup, code := benchWorkspace(e, opts, *keep)
 		if ws == nil {
@@ -232,7 +233,7 @@ func benchWorkspace(e *env, opts gen.Options, keep string) (*gen.Workspace, func
 	if keep != "" {
 		if ws, err := gen.Load(keep); err == nil {
 			o := ws.Options
-			if o.Files == opts.Files && o.Seed == opts.Seed && o.HotImporters == opts.HotImporters && o.PackageFiles == opts.PackageFiles {
+			if o.Files == opts.Files && o.Seed == opts.Seed && o.HotImporters == opts.HotImporters && o.PackageFiles == opts.PackageFiles && o.AbsolutePython == opts.AbsolutePython {
 				fmt.Fprintf(e.stdout, "workspace: reusing %s\n", keep)
 				describeWorkspace(e.stdout, ws)
 				return ws, cleanup, ExitOK

@@ -135,7 +135,8 @@ var facadeAPI = []string{"refactor", "refactor/config", "refactor/conventions", 
 // engineUsers are files of server/cmd that may import the engine's own
 // packages too, each with the reason.
 var engineUsers = map[string]string{
-	"cmd/cli/bench.go": "relayout bench times the engine's stages (index.Build, move.Compute) on a gen workspace",
+	"cmd/cli/bench.go":      "relayout bench times the engine's stages (index.Build, move.Compute) on a gen workspace",
+	"cmd/cli/bench_side.go": "relayout bench generates the side-by-side workspaces with refactor/gen",
 }
 
 // TestEngineBehindFacade: the production code of server/... and cmd/...

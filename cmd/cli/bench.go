@@ -15,6 +15,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/relayout/relayout/internal/bench"
 	"github.com/relayout/relayout/parsers"
 	"github.com/relayout/relayout/refactor"
 	"github.com/relayout/relayout/refactor/gen"
@@ -30,8 +31,9 @@ func init() {
 const benchHelp = `Time relayout's phases, R times each, on a generated workspace or on the
 checkout at PATH. Without PATH it generates a realistic mixed Python +
 TypeScript workspace (N files of about 5 KB, 5 to 15 imports each, nested up
-to 7 levels, one module per language imported by N/10 files); with PATH the
-hot modules are the most imported Python and TS files of the checkout.
+to 7 levels, one module per language imported by N/10 files, or by
+--hot-importers); with PATH the hot modules are the most imported Python and
+TS files of the checkout (or --ts-move, --py-move).
 
   walk+depth       open the workspace and compute depth violations (time to
                    first diagnostics; nothing is parsed)
@@ -46,11 +48,26 @@ hot modules are the most imported Python and TS files of the checkout.
                    candidate prefilter, partial index, compute (cold)
 
 It prints the machine, the load average, the median, min and max of every
-phase, the index's heap per source file, and ratios. Nothing is written
-outside the generated workspace (the parse cache is temporary). The Go
-benchmarks in refactor/bench_test.go measure the same phases (see
-docs/performance.md). Peer servers (typescript-language-server, tsc --lsp,
-Rope) are not measured by this build.`
+phase, the index's heap per source file, and ratios.
+
+Side by side (--side-by-side, on by default), each tool a separate process
+on the same hot moves: relayout serve (started cold, then again on its
+parse cache) driven over stdio like an editor (initialize, didOpen of the
+hot TS module, workspace/willRenameFiles), relayout move --dry-run (empty
+and warm parse cache), and the peers that are installed:
+typescript-language-server + TypeScript 5.x (--peer-dir), TypeScript 7's
+tsc --lsp --stdio (--ts7-dir) for the TS move, and Rope (MoveModule or a
+module Rename, through a Python that imports rope) for the Python move.
+For each session: time to the first diagnostic and to the first answer
+(cold), until it settles (no progress open, CPU idle for a second), CPU of
+the process tree from /proc, RSS and peak RSS (VmHWM); for each move: the
+median and max of --warm requests, CPU per request, and whether each
+peer edits the same files with the same specifiers as relayout serve.
+A peer that is not installed is skipped with a message.
+
+Nothing is written outside the generated workspace (parse caches are
+temporary; no move is applied). The Go benchmarks in
+refactor/bench_test.go measure the same phases (see docs/performance.md).`
 
 // benchPhase is one timed phase of relayout bench.
 type benchPhase struct {
@@ -60,15 +77,7 @@ type benchPhase struct {
 
 // median returns the median run time (the mean of the middle two for an
 // even count).
-func (p *benchPhase) median() time.Duration {
-	s := slices.Clone(p.times)
-	slices.Sort(s)
-	n := len(s)
-	if n%2 == 1 {
-		return s[n/2]
-	}
-	return (s[n/2-1] + s[n/2]) / 2
-}
+func (p *benchPhase) median() time.Duration { return bench.Median(p.times) }
 
 func runBench(e *env, args []string) int {
 	fs := newFlags(e, "bench", "[PATH]", benchHelp)
@@ -76,6 +85,11 @@ func runBench(e *env, args []string) int {
 	runs := fs.Int("runs", 5, "timed runs of each phase")
 	keep := fs.String("keep", "", "generate the workspace into `DIR` and keep it, or reuse the one generated there before")
 	seed := fs.Uint64("seed", 1, "generator seed")
+	absPy := fs.Bool("absolute-python", false, "generate only absolute Python imports (Rope cannot move a module imported relatively)")
+	hot := fs.Int("hot-importers", 0, "files importing each hot module of the generated workspace (default --files/10)")
+	phases := fs.Bool("phases", true, "time the in-process phases")
+	side := fs.Bool("side-by-side", true, "measure relayout serve and the CLI against the installed peers")
+	so := sideFlags(fs)
 	if code := parseFlags(fs, args); code >= 0 {
 		return code
 	}
@@ -83,8 +97,18 @@ func runBench(e *env, args []string) int {
 		fmt.Fprintln(e.stderr, "relayout bench: at most one PATH expected")
 		return ExitUsage
 	}
-	if *files < 100 || *runs < 1 {
-		fmt.Fprintln(e.stderr, "relayout bench: want --files >= 100 and --runs >= 1")
+	tsMove, err := parseMoveFlag("ts-move", *so.tsMove)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "relayout bench: %v\n", err)
+		return ExitUsage
+	}
+	pyMove, err := parseMoveFlag("py-move", *so.pyMove)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "relayout bench: %v\n", err)
+		return ExitUsage
+	}
+	if *files < 100 || *runs < 1 || *so.warm < 1 {
+		fmt.Fprintln(e.stderr, "relayout bench: want --files >= 100, --runs >= 1 and --warm >= 1")
 		return ExitUsage
 	}
 	var subj *benchSubject
@@ -98,7 +122,10 @@ func runBench(e *env, args []string) int {
 		fmt.Fprintf(e.stdout, "workspace: %s\n", root)
 		subj = &benchSubject{root: root, deeper: -1}
 	} else {
-		opts := gen.Options{Files: *files, Seed: *seed, HotImporters: *files / 10, PackageFiles: max(4, *files/50)}
+		if *hot <= 0 {
+			*hot = *files / 10
+		}
+		opts := gen.Options{Files: *files, Seed: *seed, HotImporters: *hot, PackageFiles: max(4, *files/50), AbsolutePython: *absPy}
 		machine(e.stdout)
 		ws, cleanup, code := benchWorkspace(e, opts, *keep)
 		if ws == nil {
@@ -107,9 +134,27 @@ func runBench(e *env, args []string) int {
 		defer cleanup()
 		subj = &benchSubject{root: ws.Root, deeper: ws.Deeper(4), pyHot: hotMove(ws.PythonHot), tsHot: hotMove(ws.TSHot)}
 	}
-	if err := benchPhases(e, subj, *runs); err != nil {
-		fmt.Fprintf(e.stderr, "relayout bench: %v\n", err)
-		return ExitFindings
+	if tsMove != nil {
+		subj.tsHot = tsMove
+	}
+	if pyMove != nil {
+		subj.pyHot = pyMove
+	}
+	if *phases {
+		if err := benchPhases(e, subj, *runs); err != nil {
+			fmt.Fprintf(e.stderr, "relayout bench: %v\n", err)
+			return ExitFindings
+		}
+	}
+	if *side {
+		err := findHot(e, subj)
+		if err == nil {
+			err = sideBySide(e, subj, so)
+		}
+		if err != nil {
+			fmt.Fprintf(e.stderr, "relayout bench: side by side: %v\n", err)
+			return ExitFindings
+		}
 	}
 	return ExitOK
 }
@@ -142,6 +187,8 @@ type benchSubject struct {
 	// deeper is the number of depth violations expected (-1: unknown).
 	deeper       int
 	pyHot, tsHot *move.Move // nil: no such module
+	// searched: the most imported modules were looked for (a checkout).
+	searched bool
 }
 
 // hotMove returns the move of a generated hot module.
@@ -186,7 +233,7 @@ func benchWorkspace(e *env, opts gen.Options, keep string) (*gen.Workspace, func
 	if keep != "" {
 		if ws, err := gen.Load(keep); err == nil {
 			o := ws.Options
-			if o.Files == opts.Files && o.Seed == opts.Seed && o.HotImporters == opts.HotImporters && o.PackageFiles == opts.PackageFiles {
+			if o.Files == opts.Files && o.Seed == opts.Seed && o.HotImporters == opts.HotImporters && o.PackageFiles == opts.PackageFiles && o.AbsolutePython == opts.AbsolutePython {
 				fmt.Fprintf(e.stdout, "workspace: reusing %s\n", keep)
 				describeWorkspace(e.stdout, ws)
 				return ws, cleanup, ExitOK
@@ -338,8 +385,12 @@ func benchPhases(e *env, subj *benchSubject, runs int) error {
 				return fmt.Errorf("fill the parse cache: %w", err)
 			}
 			bytesPerFile = indexHeap(ctx, w, cache)
-			if subj.pyHot == nil && subj.tsHot == nil && subj.deeper < 0 {
-				subj.pyHot, subj.tsHot = mostImported(ix, true), mostImported(ix, false)
+			subj.searched = subj.deeper < 0
+			if subj.pyHot == nil && subj.deeper < 0 {
+				subj.pyHot = mostImported(ix, true)
+			}
+			if subj.tsHot == nil && subj.deeper < 0 {
+				subj.tsHot = mostImported(ix, false)
 			}
 		}
 		for range runs {
@@ -390,7 +441,6 @@ func benchPhases(e *env, subj *benchSubject, runs int) error {
 		}
 		fmt.Fprintf(out, "  py move compute vs 50 ms:   %s (%s the target; the target is set for %d files)\n", fmtDur(py), verdict, gen.DefaultFiles)
 	}
-	fmt.Fprintln(out, "peers: typescript-language-server, tsc --lsp and Rope are not measured by this build")
 	return nil
 }
 

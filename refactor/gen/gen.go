@@ -85,6 +85,10 @@ type Options struct {
 	// between the workspace root and the file), between 5 and 12 (default
 	// DefaultMaxLevel).
 	MaxLevel int `json:"maxLevel"`
+	// AbsolutePython writes only absolute Python imports (no "from ..x
+	// import y"): Rope 1.7's MoveModule fails on relative from-imports of
+	// the moved module, and relayout bench uses this to measure it.
+	AbsolutePython bool `json:"absolutePython,omitempty"`
 }
 
 func (o Options) withDefaults() Options {

@@ -5,6 +5,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"regexp"
 	"testing"
 
 	"github.com/relayout/relayout/refactor/gen"
@@ -65,6 +66,34 @@ func TestTooSmall(t *testing.T) {
 	for _, o := range []gen.Options{{Files: 10}, {Files: 300, HotImporters: 1000}, {Files: 300, MaxLevel: 3}} {
 		if _, err := gen.Generate(t.TempDir(), o); err == nil {
 			t.Errorf("Generate(%+v) succeeded", o)
+		}
+	}
+}
+
+// TestAbsolutePython checks that AbsolutePython leaves no relative Python
+// import (Rope cannot move a module imported that way), and that the
+// default writes some.
+func TestAbsolutePython(t *testing.T) {
+	relative := regexp.MustCompile(`(?m)^\s*from \.`)
+	for _, abs := range []bool{false, true} {
+		dir := t.TempDir()
+		if _, err := gen.Generate(dir, gen.Options{Files: 400, Seed: 3, AbsolutePython: abs}); err != nil {
+			t.Fatal(err)
+		}
+		n := 0
+		err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+			if err != nil || d.IsDir() || filepath.Ext(p) != ".py" {
+				return err
+			}
+			data, err := os.ReadFile(p)
+			n += len(relative.FindAll(data, -1))
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if abs && n > 0 || !abs && n == 0 {
+			t.Errorf("AbsolutePython %v: %d relative imports", abs, n)
 		}
 	}
 }

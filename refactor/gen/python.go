@@ -72,7 +72,7 @@ func (p *planner) pyImportOf(r *rand.Rand, f, t *file, l locals) pyImport {
 	n := pyNamesOf(t.stem)
 	rel, level := pyRelative(f.dir.path, t.dir.path)
 	x := r.IntN(100)
-	if level <= 2 && x < 45 {
+	if level <= 2 && x < 45 && !p.opts.AbsolutePython {
 		// Relative forms, common between neighbours.
 		if r.IntN(2) == 0 {
 			loc := l.name(t.stem)
@@ -210,7 +210,11 @@ func (p *planner) renderInit(b *strings.Builder, f *file) {
 	for _, d := range f.deps {
 		t := p.files[d]
 		n := pyNamesOf(t.stem)
-		fmt.Fprintf(b, "from .%s import %s, %s\n", t.stem, n.class, n.make)
+		mod := "." + t.stem
+		if p.opts.AbsolutePython {
+			mod = pyDotted(t.path)
+		}
+		fmt.Fprintf(b, "from %s import %s, %s\n", mod, n.class, n.make)
 		all = append(all, fmt.Sprintf("%q", n.class), fmt.Sprintf("%q", n.make))
 	}
 	fmt.Fprintf(b, "\n__all__ = [%s]\n", strings.Join(all, ", "))

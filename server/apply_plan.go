@@ -164,14 +164,7 @@ func (s *server) applyPlan(ctx context.Context, f *folder, n int) commandResult 
 // applyPhase computes one phase on the tree as it is, has the client
 // apply it and waits for the disk to show it.
 func (s *server) applyPhase(ctx context.Context, f *folder, ph plan.Phase) (string, error) {
-	moves := make([]refactor.Move, len(ph.Moves))
-	for j, m := range ph.Moves {
-		moves[j] = refactor.Move{From: m.From, To: m.To}
-	}
-	var merges []refactor.Merge
-	for _, m := range ph.Merges {
-		merges = append(merges, refactor.Merge{From: m.From, To: m.To})
-	}
+	moves, merges := ph.Requests()
 	we, m, err := s.moveEdit(ctx, f, moves, refactor.MoveOptions{Merges: merges}, nil, false)
 	if err != nil {
 		return "", fmt.Errorf("%v (%s)", err, phaseLines(ph))

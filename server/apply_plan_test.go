@@ -84,7 +84,7 @@ func cliApplyTree(t *testing.T, files map[string]string, args ...string) map[str
 // pyproject entry point), and `tsc --noEmit` on the frontend.
 func checkWorkspaceWorks(t *testing.T, root string) {
 	t.Helper()
-	py := exec.Command("python3", "-c", `
+	py := exec.Command(testtool.Find(t, "python3", ""), "-c", `
 import importlib, sys, tomllib
 sys.dont_write_bytecode = True
 import app.cli
@@ -103,13 +103,7 @@ for name, ref in scripts.items():
 	if !strings.Contains(string(proc), "app.server.main:run") {
 		t.Errorf("Procfile still names the old module:\n%s", proc)
 	}
-	tsc := os.Getenv("RELAYOUT_TSC")
-	if tsc == "" {
-		var err error
-		if tsc, err = exec.LookPath("tsc"); err != nil {
-			t.Skip("tsc not found: set RELAYOUT_TSC or put tsc on PATH")
-		}
-	}
+	tsc := testtool.Find(t, "tsc", "RELAYOUT_TSC")
 	cmd := exec.Command(tsc, "--noEmit", "-p", filepath.Join(root, "web"))
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Errorf("tsc --noEmit: %v\n%s", err, out)
@@ -340,10 +334,7 @@ func TestTSConfigFollowsFiles(t *testing.T) {
 		{"frontend/src/c.ts", "web/src/c.ts"},
 	} {
 		dragFile(t, e, root, m[0], m[1])
-		tsc := os.Getenv("RELAYOUT_TSC")
-		if tsc == "" {
-			t.Skip("tsc not found: set RELAYOUT_TSC")
-		}
+		tsc := testtool.Find(t, "tsc", "RELAYOUT_TSC")
 		cmd := exec.Command(tsc, "--noEmit", "--listFilesOnly", "-p", filepath.Join(root, "web"))
 		out, err := cmd.CombinedOutput()
 		if err != nil {
@@ -374,10 +365,7 @@ func TestTSConfigPathsFollowFiles(t *testing.T) {
 		"frontend/src/ui/button.ts": "import { get } from '@/lib/api';\n\nexport const button: number = get();\n",
 		"frontend/src/app.ts":       "import { button } from '@/ui/button';\nimport { get } from '@/lib/api';\n\nexport const app: number = button + get();\n",
 	}
-	tsc := os.Getenv("RELAYOUT_TSC")
-	if tsc == "" {
-		t.Skip("tsc not found: set RELAYOUT_TSC")
-	}
+	tsc := testtool.Find(t, "tsc", "RELAYOUT_TSC")
 	e, root := openProject(t, editorConfig{}, files)
 	for _, m := range [][2]string{
 		{"frontend/tsconfig.json", "web/tsconfig.json"},
@@ -447,7 +435,7 @@ func TestSingleRenamesReplaceCreatedInit(t *testing.T) {
 	if !strings.Contains(string(tree["src/app/jobs/__init__.py"]), "import go") {
 		t.Errorf("the replaced __init__.py lost its content:\n%s", tree["src/app/jobs/__init__.py"])
 	}
-	py := exec.Command("python3", "-c", `
+	py := exec.Command(testtool.Find(t, "python3", ""), "-c", `
 import importlib, sys, tomllib
 import app.cli
 with open("pyproject.toml", "rb") as f:

@@ -88,7 +88,6 @@ var lookPath = regexp.MustCompile(`exec\.LookPath\((?:[^")]|"(?:[^g]|g[^o]|go[^"
 // pendingTools lists test files known to look tools up themselves, each
 // with why it is not yet routed through this package.
 var pendingTools = map[string]string{
-	"server/apply_plan_test.go": "owned by the apply-plan work in progress: tsc there should be Find(t, \"tsc\", \"RELAYOUT_TSC\")",
 }
 
 // TestEveryToolThroughTesttool: no test in the module looks an external

@@ -462,6 +462,9 @@ func (g *gen) candidates(f string) []action {
 		if g.dirLevel(d) < k+1 || g.isProjectRoot(d) || g.pyRootWithin(d) || g.tsRoots[d] || g.djangoApp[d] {
 			continue
 		}
+		if g.routeStructure(d) {
+			continue // a dynamic segment, route group or slot means something by its place
+		}
 		if b, ok := g.boundary(d); ok && np != b && !isUnderDir(np, b) {
 			if g.reason[parentDir(f)] == "" {
 				g.reason[parentDir(f)] = fmt.Sprintf("lifting %s/ %s would take it out of %s", path.Base(d), plural(k, "level"), b+"/")
@@ -474,6 +477,30 @@ func (g *gen) candidates(f string) []action {
 		}
 	}
 	return out
+}
+
+// routeStructure reports whether d lies in a Next.js router and is, or
+// holds, a folder named as a dynamic segment, route group or slot ("[id]",
+// "(shop)", "@modal"): such folders mean something by their place even
+// before a route file sits in them.
+func (g *gen) routeStructure(d string) bool {
+	r, in := g.m.RouterOf(d)
+	if !in {
+		return false
+	}
+	for _, seg := range strings.Split(d[len(r):], "/") {
+		if seg != "" && strings.ContainsAny(seg[:1], "[(@") {
+			return true
+		}
+	}
+	for _, f := range g.m.Under(d) {
+		for _, seg := range strings.Split(parentDir(f)[len(d):], "/") {
+			if seg != "" && strings.ContainsAny(seg[:1], "[(@") {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // names returns the names d may take one level up: its own, then its
@@ -634,6 +661,9 @@ func (g *gen) isWrapper(w string) bool {
 	}
 	if strings.HasPrefix(path.Base(w), "(") || strings.HasPrefix(path.Base(w), "[") || strings.HasPrefix(path.Base(w), "@") {
 		return false
+	}
+	if _, inRouter := g.m.RouterOf(w); inRouter {
+		return false // every folder below a Next.js router is a URL segment
 	}
 	for _, f := range g.m.Direct(w) {
 		if !isInit(f) {

@@ -1,25 +1,29 @@
 package server
 
 import (
+	"strings"
 	"testing"
 
 	"go.lsp.dev/protocol"
 )
 
-// TestQuickFixKeepsProgram: the too-deep quick fixes (the folder's lift
-// and the file's own move) are not offered when the move would take a
-// file out of its tsconfig program (the project includes shared/a/b/c,
-// which keeps a file, so the include cannot follow the lifted folder d,
-// and no config governs shared/), and are offered when the project's
-// include still covers the new place.
+// TestQuickFixKeepsProgram: the too-deep quick fixes (the plan's folder
+// lift and the file's own move) never take a file out of its tsconfig
+// program: when the project includes shared/a/b/c, which keeps a file (so
+// the include cannot follow the lifted folder d, and no config governs
+// shared/), nothing offered moves a file outside shared/a/b/c/ — the
+// folder's lift is refused, the file alone may still go to
+// shared/a/b/c/x.ts — and when the project's include covers the whole of
+// shared/, the folder's lift is offered.
 func TestQuickFixKeepsProgram(t *testing.T) {
 	for _, tc := range []struct {
-		name    string
-		include string
-		offered bool
+		name     string
+		include  string
+		liftsDir bool   // the folder d's lift is offered
+		staysIn  string // every offered target lies below this folder
 	}{
-		{"include names the deep folder", `["src", "../shared/a/b/c"]`, false},
-		{"include names the whole folder", `["src", "../shared"]`, true},
+		{"include names the deep folder", `["src", "../shared/a/b/c"]`, false, "shared/a/b/c/"},
+		{"include names the whole folder", `["src", "../shared"]`, true, "shared/"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			e, root := openProject(t, editorConfig{}, map[string]string{
@@ -31,15 +35,21 @@ func TestQuickFixKeepsProgram(t *testing.T) {
 				"shared/a/c/q.ts":     "export const q = 4;\n", // c cannot be lifted to shared/a/c
 			})
 			u := e.open(root, "shared/a/b/c/d/x.ts")
+			awaitSuggestions(e, u)
 			var moves []string
+			liftsDir := false
 			for _, a := range codeActions(t, listActions(e, u, protocol.CodeActionKindQuickFix)) {
 				for _, m := range dataOf(t, a).Moves {
 					moves = append(moves, a.Title+": "+m.From+" → "+m.To)
+					liftsDir = liftsDir || m.From == "shared/a/b/c/d"
+					if !strings.HasPrefix(m.To, tc.staysIn) {
+						t.Errorf("%s → %s leaves %s", m.From, m.To, tc.staysIn)
+					}
 				}
 			}
 			t.Logf("quick fixes: %q", moves)
-			if got := len(moves) > 0; got != tc.offered {
-				t.Errorf("quick fix offered = %v (%q), want %v", got, moves, tc.offered)
+			if liftsDir != tc.liftsDir {
+				t.Errorf("folder lift offered = %v (%q), want %v", liftsDir, moves, tc.liftsDir)
 			}
 		})
 	}

@@ -14,6 +14,32 @@ import (
 // journal's own form, and survives a write/read round trip unchanged.
 // Seeds: testdata/fuzz/FuzzParseJournal.
 func FuzzParseJournal(f *testing.F) {
+	// Regression inputs found by fuzzing (kept here rather than under
+	// testdata/fuzz, whose fixed path is deeper than the 4-level rule).
+	// absolute
+	f.Add([]byte("{\"version\":1,\"state\":\"prepared\",\"backups\":[{\"path\":\"/etc/passwd\",\"file\":\"0\",\"mode\":420}]}"))
+	// backup-name
+	f.Add([]byte("{\"version\":1,\"state\":\"prepared\",\"backups\":[{\"path\":\"a.txt\",\"file\":\"../../x\",\"mode\":420}]}"))
+	// committed
+	f.Add([]byte("{\"version\":1,\"state\":\"committed\",\"backups\":[],\"written\":[],\"createdDirs\":[],\"removedDirs\":[]}"))
+	// dotdot
+	f.Add([]byte("{\"version\":1,\"state\":\"prepared\",\"written\":[\"../outside/victim.txt\"]}"))
+	// journal-path
+	f.Add([]byte("{\"version\":1,\"state\":\"prepared\",\"written\":[\".relayout-journal/backup/0\"]}"))
+	// leading-zero
+	f.Add([]byte("{\"version\":1,\"state\":\"prepared\",\"backups\":[{\"path\":\"a.txt\",\"file\":\"007\",\"mode\":420}]}"))
+	// nul
+	f.Add([]byte("{\"version\":1,\"state\":\"prepared\",\"written\":[\"a\\u0000b\"]}"))
+	// prepared
+	f.Add([]byte("{\"version\":1,\"state\":\"prepared\",\"backups\":[{\"path\":\"src/app/x.py\",\"file\":\"0\",\"mode\":420},{\"path\":\"src/app/y.py\",\"file\":\"1\",\"mode\":493}],\"written\":[\"src/x.py\",\"src/y.py\"],\"createdDirs\":[\"src\"],\"removedDirs\":[\"src/app\"]}"))
+	// rolled-back
+	f.Add([]byte("{\"version\":1,\"state\":\"rolled-back\",\"backups\":[{\"path\":\"a\",\"file\":\"12\",\"mode\":384}]}"))
+	// trailing
+	f.Add([]byte("{\"version\":1,\"state\":\"committed\"} {}"))
+	// truncated
+	f.Add([]byte("{\"version\":1,\"state\":\"prep"))
+	// unknown-field
+	f.Add([]byte("{\"version\":1,\"state\":\"prepared\",\"run\":\"rm -rf /\"}"))
 	f.Add([]byte(`{"version":1,"state":"prepared","backups":[{"path":"a/b.py","file":"0","mode":420}],"written":["n/b.py"],"createdDirs":["n"],"removedDirs":["a"]}`))
 	f.Add([]byte(`{"version":1,"state":"committed","backups":null,"written":null,"createdDirs":null,"removedDirs":null}`))
 	f.Add([]byte(`{"version":1,"state":"prepared","written":["../x"]}`))

@@ -13,6 +13,22 @@ import (
 // same moves. Seeds: the seed plan document and
 // testdata/fuzz/FuzzImportMarkdown.
 func FuzzImportMarkdown(f *testing.F) {
+	// Regression inputs found by fuzzing (kept here rather than under
+	// testdata/fuzz, whose fixed path is deeper than the 4-level rule).
+	// crlf
+	f.Add([]byte("## Phase 3\r\n- Move `a b` → `c\"d`\r\n"))
+	// escape
+	f.Add([]byte("## Phase 1\n- Move `../../etc` → `x`\n- Move `a` → `/..`\n"))
+	// fence
+	f.Add([]byte("```\n## Phase 1\n- Move `a` → `b`\n~~~\n- Move `c` → `d`\n"))
+	// invalid-utf8
+	f.Add([]byte("# PhAse 0\xe5\nMove `0`→`0`"))
+	// quotes
+	f.Add([]byte("# Phase 1: \"quoted\" \\ title\n- Move `x\\y` → `z'w`\n"))
+	// trees
+	f.Add([]byte("# Plan\n\n## Current Structure\n```\nsrc/app/   # Level 2\n├── backend/\n```\n\n## Proposed Structure\n```\nsrc/app/\n```\n\n## Phase 1: hoist\n- **Move** `backend/api` → `api`\n- Move `backend/auth/x.py` -> `auth.py` and `backend/ws` => `ws`\n- Update imports\n\n### Phase 2 - tidy\n1. Move `/docs/a.md` → `/docs.md`\n"))
+	// unicode
+	f.Add([]byte("## Phase 2: ünïcode\n- move `dir/файл.py` ⟶ `файл.py`\n"))
 	if data, err := os.ReadFile("testdata/restructuring-plan.md"); err == nil {
 		f.Add(data)
 	}

@@ -87,8 +87,7 @@ var lookPath = regexp.MustCompile(`exec\.LookPath\((?:[^")]|"(?:[^g]|g[^o]|go[^"
 
 // pendingTools lists test files known to look tools up themselves, each
 // with why it is not yet routed through this package.
-var pendingTools = map[string]string{
-}
+var pendingTools = map[string]string{}
 
 // TestEveryToolThroughTesttool: no test in the module looks an external
 // tool up itself (exec.LookPath), so that one place decides, for every

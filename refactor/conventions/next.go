@@ -184,9 +184,15 @@ func (m *Model) nextMarker(dir string) string {
 // dependsOn reports whether the package.json pj lists dep in any of its
 // dependency tables.
 func dependsOn(read func(string) ([]byte, error), pj, dep string) bool {
+	return packageDeps(read, pj)[dep]
+}
+
+// packageDeps returns the names in the dependency tables of the
+// package.json pj (nil when it cannot be read or parsed).
+func packageDeps(read func(string) ([]byte, error), pj string) map[string]bool {
 	data, err := read(pj)
 	if err != nil {
-		return false
+		return nil
 	}
 	var p struct {
 		Deps    map[string]any `json:"dependencies"`
@@ -194,12 +200,15 @@ func dependsOn(read func(string) ([]byte, error), pj, dep string) bool {
 		Peer    map[string]any `json:"peerDependencies"`
 	}
 	if json.Unmarshal(data, &p) != nil {
-		return false
+		return nil
 	}
-	_, a := p.Deps[dep]
-	_, b := p.DevDeps[dep]
-	_, c := p.Peer[dep]
-	return a || b || c
+	out := map[string]bool{}
+	for _, table := range []map[string]any{p.Deps, p.DevDeps, p.Peer} {
+		for name := range table {
+			out[name] = true
+		}
+	}
+	return out
 }
 
 // detectNext finds Next.js roots, their route tables, and one group per

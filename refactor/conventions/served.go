@@ -94,8 +94,9 @@ func (m *Model) servedGroup(anchor, dir, why string, markers ...string) {
 
 func (m *Model) detectWebFrameworks(root string) {
 	pj := join(root, "package.json")
+	deps := packageDeps(m.fs.ReadFile, pj) // read once for every framework
 	for _, w := range webFrameworks {
-		if !dependsOn(m.fs.ReadFile, pj, w.dep) {
+		if !deps[w.dep] {
 			continue
 		}
 		if w.static != "" {
